@@ -1,0 +1,73 @@
+// The result of scoring: points per leaf and node, adjustments, totals, ranks, grades and an explanation
+// per unit. Leaf ratios are kept as a units x leaves matrix so that re-weighting (what-if, Monte Carlo) can
+// re-aggregate without re-scoring the rules.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "kaohe/dataset.hpp"
+#include "kaohe/framework.hpp"
+
+namespace kaohe {
+
+// One line of a unit's explanation.
+struct ExplainLine {
+    std::string path;    // node path, adjustment or veto id, or "grade"/"rank"/"total"
+    std::string kind;    // "rule", "deduction", "bonus", "rating", "missing", "override", "adjustment",
+                         // "veto", "grade", "rounding"
+    double points = 0.0; // points contributed or changed (0 when not applicable)
+    std::string note;    // human-readable explanation, with the event's note or reason
+};
+
+struct ScoreCard {
+    std::shared_ptr<const Framework> framework;
+    ResolvedWeights weights;
+    std::vector<Unit> units;
+    std::vector<std::size_t> unit_category;  // index into weights.categories
+    std::vector<std::size_t> leaves;         // framework node index of each leaf column
+
+    // units x leaves. ratio = points / leaf maximum; NaN where the leaf does not apply or was excluded.
+    Eigen::MatrixXd leaf_ratio;
+    // units x nodes: points of every node (0 where it does not apply, NaN where excluded).
+    Eigen::MatrixXd node_points;
+    // units x adjustments: points added (bonus) or subtracted (penalty, negative).
+    Eigen::MatrixXd adjustment_points;
+    Eigen::VectorXd weighted_total;  // root points
+    Eigen::VectorXd total;           // weighted total + adjustments
+    Eigen::VectorXd rank;            // 1 = best; NaN when disqualified
+    Eigen::VectorXd rank_in_category;  // NaN when disqualified or outside every pool
+    std::vector<std::string> grade;  // grade id, "" when not graded
+    std::vector<bool> disqualified;
+    std::vector<std::vector<ExplainLine>> explanations;  // per unit, in scoring order
+    std::vector<std::string> warnings;
+
+    [[nodiscard]] std::size_t unit_count() const noexcept { return units.size(); }
+    [[nodiscard]] std::size_t find_unit(const std::string& id) const {
+        for (std::size_t i = 0; i < units.size(); ++i)
+            if (units[i].id == id) return i;
+        throw data_error({{}, "unit '" + id + "'"}, "no such unit in this score card");
+    }
+    // Leaf points (units x leaves): ratio x the leaf's maximum in the unit's category; 0 where not applicable.
+    [[nodiscard]] Eigen::MatrixXd leaf_points() const {
+        Eigen::MatrixXd out(leaf_ratio.rows(), leaf_ratio.cols());
+        for (Eigen::Index u = 0; u < out.rows(); ++u)
+            for (Eigen::Index j = 0; j < out.cols(); ++j) {
+                const double r = leaf_ratio(u, j);
+                out(u, j) = std::isnan(r) ? 0.0
+                                          : r * weights.max_points[unit_category[static_cast<std::size_t>(u)]]
+                                                                  [leaves[static_cast<std::size_t>(j)]];
+            }
+        return out;
+    }
+    // Unit indices sorted by rank (ties in unit order; disqualified units last).
+    [[nodiscard]] std::vector<std::size_t> order() const;
+    // A readable, multi-line breakdown of one unit's score.
+    [[nodiscard]] std::string explain(const std::string& unit) const;
+};
+
+}  // namespace kaohe
