@@ -15,6 +15,10 @@ namespace kaohe {
 
 // Where a problem was found. Every field is optional; `to_string` prints the ones that are set.
 struct Location {
+    Location() = default;
+    Location(std::string file_, std::string path_ = {}, long row_ = -1, std::string column_ = {})
+        : file(std::move(file_)), path(std::move(path_)), row(row_), column(std::move(column_)) {}
+
     std::string file;    // file name as given by the caller
     std::string path;    // JSON path ("$.root.children[2].rule.bands[1]") or framework node path ("root/law/court")
     long row = -1;       // 1-based data row in a table file (header is row 1), -1 when not applicable

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kaohe/detail/format.hpp"
 #include "kaohe/error.hpp"
 #include "kaohe/rule.hpp"
 
@@ -162,9 +163,9 @@ struct Framework {
     std::string source;  // file name it was read from, for error messages
 
     [[nodiscard]] const Node& root() const { return nodes.at(0); }
-    [[nodiscard]] std::optional<std::size_t> find(const std::string& id) const {
+    [[nodiscard]] std::optional<std::size_t> find(const std::string& node_id) const {
         for (std::size_t i = 0; i < nodes.size(); ++i)
-            if (nodes[i].id == id) return i;
+            if (nodes[i].id == node_id) return i;
         return std::nullopt;
     }
     // "root/rule_of_law/court_rate"
@@ -187,10 +188,10 @@ struct Framework {
         if (out.empty()) out.emplace_back();
         return out;
     }
-    [[nodiscard]] std::optional<std::size_t> category_index(const std::string& id) const {
-        if (categories.empty()) return id.empty() ? std::optional<std::size_t>(0) : std::nullopt;
+    [[nodiscard]] std::optional<std::size_t> category_index(const std::string& category_id) const {
+        if (categories.empty()) return category_id.empty() ? std::optional<std::size_t>(0) : std::nullopt;
         for (std::size_t i = 0; i < categories.size(); ++i)
-            if (categories[i].id == id) return i;
+            if (categories[i].id == category_id) return i;
         return std::nullopt;
     }
 };
@@ -206,15 +207,6 @@ struct ResolvedWeights {
         return max_points.at(category).at(node) / max_points.at(category).at(0);
     }
 };
-
-namespace detail {
-inline bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
-inline std::string fmt(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-}  // namespace detail
 
 // Validate the framework's structure and compute every node's maximum points per category.
 // Throws framework_error naming the node path (and category) and the reason.

@@ -14,6 +14,9 @@
 #include "kaohe/framework.hpp"
 
 namespace kaohe {
+namespace detail {
+struct ScoringTrace;  // the inputs kept to explain leaf points (leaf_scoring.hpp)
+}
 
 // One line of a unit's explanation.
 struct ExplainLine {
@@ -45,6 +48,7 @@ struct ScoreCard {
     std::vector<bool> disqualified;
     std::vector<std::vector<ExplainLine>> explanations;  // per unit, in scoring order
     std::vector<std::string> warnings;
+    std::shared_ptr<const detail::ScoringTrace> trace;  // shared, immutable: copies of a card are cheap
 
     [[nodiscard]] std::size_t unit_count() const noexcept { return units.size(); }
     [[nodiscard]] std::size_t find_unit(const std::string& id) const {
@@ -66,8 +70,16 @@ struct ScoreCard {
     }
     // Unit indices sorted by rank (ties in unit order; disqualified units last).
     [[nodiscard]] std::vector<std::size_t> order() const;
+    // Explanation lines of one unit: every leaf's rule arithmetic, missing-data handling, overrides,
+    // deductions, bonuses, adjustments, vetoes, grade steps and rounding notes.
+    [[nodiscard]] std::vector<ExplainLine> explain_lines(std::size_t unit) const;
     // A readable, multi-line breakdown of one unit's score.
     [[nodiscard]] std::string explain(const std::string& unit) const;
+    // A published figure: `value` rounded half-up to the decimals the framework declares for `what`
+    // ("total", "nodes", "leaves"), unchanged when it declares none.
+    [[nodiscard]] double published(double value, const char* what) const;
 };
 
 }  // namespace kaohe
+
+#include "kaohe/detail/scorecard_impl.hpp"

@@ -3,6 +3,7 @@
 // first invalid byte sits and a hint, never silently mis-read. (The Python layer converts encodings.)
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,12 @@ struct CsvTable {
 
 // Reads a whole file as bytes; throws data_error naming the path if it cannot be opened.
 [[nodiscard]] std::string read_file(const std::string& path);
+
+namespace detail {
+// Byte offset of the first byte that is not part of a valid UTF-8 sequence, or std::string_view::npos.
+[[nodiscard]] std::size_t invalid_utf8_offset(std::string_view text) noexcept;
+// The advice given with every invalid-UTF-8 error: the likely encoding and how to convert it.
+[[nodiscard]] std::string non_utf8_hint();
+}  // namespace detail
 
 }  // namespace kaohe::io

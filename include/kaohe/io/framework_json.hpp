@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/fwd.hpp>
+
 #include "kaohe/framework.hpp"
 
 namespace kaohe::io {
@@ -15,5 +17,16 @@ namespace kaohe::io {
 
 // Writes a framework as JSON that parse_framework_json reads back to an equal framework.
 [[nodiscard]] std::string framework_to_json(const Framework& fw);
+
+namespace detail {
+// Which exception a JSON syntax error becomes: framework_error or data_error.
+enum class JsonFile { framework, data };
+// Parses JSON text strictly: invalid UTF-8, syntax errors, duplicate keys and numbers beyond the range of a
+// double are errors naming `source` and the line and column. Used by every kaohe JSON reader.
+[[nodiscard]] boost::json::value parse_json(std::string_view text, const std::string& source, JsonFile kind);
+// Writes JSON indented for reading, with numbers in their shortest exact form ("0.11", not "1.1E-1") and
+// non-finite doubles as null. Used by every kaohe JSON writer.
+[[nodiscard]] std::string write_json(const boost::json::value& value);
+}  // namespace detail
 
 }  // namespace kaohe::io

@@ -1,0 +1,17 @@
+// What a score card keeps of the scoring run to explain leaf points later with the same code.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "kaohe/dataset.hpp"
+#include "kaohe/leaf_scoring.hpp"
+
+namespace kaohe::detail {
+
+struct ScoringTrace {
+    std::shared_ptr<const Dataset> data;  // the engine's own copy: the caller's dataset is never referenced
+    std::vector<LeafColumn> columns;      // one per leaf, in ScoreCard::leaves order
+};
+
+}  // namespace kaohe::detail

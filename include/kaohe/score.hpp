@@ -1,0 +1,565 @@
+// The scoring engine: framework + dataset -> ScoreCard.
+//
+// Data flow (docs/architecture.md):
+//   resolve weights -> check units, items and events -> score every leaf (leaf_scoring.hpp)
+//   -> missing-data policies -> aggregate ratios up the tree (aggregation.hpp) -> adjustments
+//   -> vetoes -> ranks (ranking.hpp) -> grades (grading.hpp)
+// Every data problem found on the way is collected, and scoring fails once with all of them listed.
+#pragma once
+
+#include <cmath>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "kaohe/aggregation.hpp"
+#include "kaohe/dataset.hpp"
+#include "kaohe/framework.hpp"
+#include "kaohe/grading.hpp"
+#include "kaohe/leaf_scoring.hpp"
+#include "kaohe/ranking.hpp"
+#include "kaohe/rounding.hpp"
+#include "kaohe/scorecard.hpp"
+
+namespace kaohe {
+
+struct ScoreOptions {
+    // A results column that no rule or veto reads is an error: a misspelt column would otherwise be ignored.
+    bool unused_items_are_errors = true;
+};
+
+namespace detail {
+
+// Collects every data problem so that one error can list them all.
+struct Problems {
+    std::vector<std::string> list;
+    void add(std::string p) { list.push_back(std::move(p)); }
+    void throw_if_any(const char* summary) const {
+        if (!list.empty()) throw input_errors(list, summary);
+    }
+};
+
+inline bool needs_sorted_cohort(const Rule& rule) {
+    if (const auto* r = std::get_if<RankRule>(&rule)) return r->scoring != RankScoring::proportional;
+    if (const auto* n = std::get_if<NormaliseRule>(&rule)) return n->method == NormaliseMethod::percentile_rank;
+    return false;
+}
+
+inline std::string unit_leaf(const Unit& unit, const std::string& path) {
+    return "unit '" + unit.id + "', " + path;
+}
+
+class Engine {
+public:
+    Engine(const Framework& fw, const Dataset& data, const ScoreOptions& options)
+        : fw_(fw), options_(options), data_(std::make_shared<Dataset>(data)), weights_(resolve(fw)) {}
+
+    ScoreCard run() {
+        ScoreCard card;
+        card.framework = std::make_shared<Framework>(fw_);
+        card.weights = weights_;
+        card.units = data_->units;
+        card.leaves = fw_.leaves();
+        check_units(card);
+        check_items(card);
+        auto trace = std::make_shared<ScoringTrace>();
+        trace->data = data_;
+        index_events(card, *trace);
+        problems_.throw_if_any("the data do not match the framework:");
+        card.explanations.assign(card.units.size(), {});
+        score_leaves(card, *trace);
+        problems_.throw_if_any("scoring failed:");
+        std::vector<std::string> ids;
+        for (const auto& u : card.units) ids.push_back(u.id);
+        const Eigen::MatrixXd ratio =
+            aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio, ids, problems_.list);
+        problems_.throw_if_any("aggregation failed:");
+        card.node_points = node_points(card, ratio);
+        card.weighted_total = card.node_points.col(0);
+        apply_adjustments(card);
+        problems_.throw_if_any("adjustments failed:");
+        rank_and_grade(card);
+        card.trace = std::move(trace);
+        return card;
+    }
+
+private:
+    void check_units(ScoreCard& card) {
+        std::set<std::string> seen;
+        for (const auto& u : card.units) {
+            if (u.id.empty()) problems_.add("a unit has an empty id");
+            if (!seen.insert(u.id).second) problems_.add("unit '" + u.id + "' is listed twice");
+            auto c = fw_.category_index(u.category);
+            if (!c) {
+                if (fw_.categories.empty())
+                    problems_.add("unit '" + u.id + "' has category '" + u.category + "' but the framework declares no categories");
+                else
+                    problems_.add("unit '" + u.id + "' has unknown category '" + u.category + "' (framework categories: " +
+                                  join_categories() + ")");
+                card.unit_category.push_back(0);
+            } else {
+                card.unit_category.push_back(*c);
+            }
+        }
+        if (card.units.empty()) problems_.add("there are no units to score");
+        const auto rows = static_cast<std::size_t>(data_->values.rows());
+        if (rows != card.units.size() || static_cast<std::size_t>(data_->values.cols()) != data_->items.size())
+            problems_.add("the results matrix is " + std::to_string(rows) + " x " + std::to_string(data_->values.cols()) +
+                          " but there are " + std::to_string(card.units.size()) + " units and " +
+                          std::to_string(data_->items.size()) + " items");
+    }
+
+    std::string join_categories() const {
+        std::string out;
+        for (const auto& c : fw_.categories) out += (out.empty() ? "'" : ", '") + c.id + "'";
+        return out + "'";
+    }
+
+    void check_items(const ScoreCard& card) {
+        std::set<std::string> used;
+        for (std::size_t leaf : card.leaves) {
+            std::vector<const Rule*> rules{&*fw_.nodes[leaf].rule};
+            for (const auto& kv : fw_.nodes[leaf].rule_by_category) rules.push_back(&kv.second);
+            for (const Rule* r : rules)
+                if (const Input* in = rule_input(*r)) {
+                    for (const std::string* item : {&in->item, &in->denominator}) {
+                        if (item->empty()) continue;
+                        used.insert(*item);
+                        if (!data_->item_index(*item))
+                            problems_.add(fw_.path(leaf) + " reads data item '" + *item + "', which is not in the results" +
+                                          source_suffix(data_->results_source));
+                    }
+                }
+        }
+        for (const auto& v : fw_.vetoes)
+            if (v.when && v.when->item != "total") {
+                used.insert(v.when->item);
+                if (!data_->item_index(v.when->item))
+                    problems_.add("veto '" + v.id + "' reads data item '" + v.when->item + "', which is not in the results");
+            }
+        std::set<std::string> seen;
+        for (const auto& item : data_->items) {
+            if (!seen.insert(item).second) problems_.add("data item '" + item + "' appears twice in the results");
+            if (options_.unused_items_are_errors && !used.count(item))
+                problems_.add("data item '" + item + "' in the results is not read by any indicator" +
+                              source_suffix(data_->results_source) + "; remove the column or fix the indicator's input");
+        }
+        for (Eigen::Index u = 0; u < data_->values.rows(); ++u)
+            for (Eigen::Index i = 0; i < data_->values.cols(); ++i)
+                if (std::isinf(data_->values(u, i)))
+                    problems_.add("unit '" + card.units[static_cast<std::size_t>(u)].id + "', item '" +
+                                  data_->items[static_cast<std::size_t>(i)] + "': value is infinite");
+    }
+
+    static std::string source_suffix(const std::string& source) { return source.empty() ? "" : " (" + source + ")"; }
+
+    static bool needs_note(EventType t) {
+        return t == EventType::manual || t == EventType::judgement || t == EventType::override_ || t == EventType::veto ||
+               t == EventType::grade;
+    }
+
+    // Checks every event against the framework and files it under its leaf, adjustment, veto or grade.
+    void index_events(ScoreCard& card, ScoringTrace& trace) {
+        std::unordered_map<std::string, std::size_t> leaf_column;
+        for (std::size_t j = 0; j < card.leaves.size(); ++j) leaf_column[fw_.nodes[card.leaves[j]].id] = j;
+        trace.columns.resize(card.leaves.size());
+        adjustment_events_.assign(fw_.adjustments.size(), std::vector<std::vector<const Event*>>(card.units.size()));
+        veto_events_.assign(card.units.size(), {});
+        grade_events_.assign(card.units.size(), nullptr);
+        std::set<std::tuple<std::size_t, std::size_t, int>> single;  // (unit, leaf, type) for one-per-unit events
+        for (const Event& e : data_->events) {
+            const std::string where = e.source.to_string().empty() ? "" : e.source.to_string() + ": ";
+            auto bad = [&](const std::string& why) {
+                problems_.add(where + std::string(event_type_name(e.type)) + " event for unit '" + e.unit + "'" +
+                              (e.target.empty() ? "" : " on '" + e.target + "'") + ": " + why);
+            };
+            auto unit = data_->unit_index(e.unit);
+            if (!unit) { bad("unknown unit"); continue; }
+            if (needs_note(e.type) && e.note.empty()) { bad("a note giving the reason is required"); continue; }
+            if (e.type == EventType::grade) {
+                bool known = false;
+                for (const auto& b : fw_.grading.bands) known = known || b.id == e.level;
+                if (!known) { bad("grade '" + e.level + "' is not a defined grade"); continue; }
+                if (grade_events_[*unit]) { bad("the unit already has a grade override"); continue; }
+                grade_events_[*unit] = &e;
+                continue;
+            }
+            if (e.type == EventType::veto) {
+                bool known = false;
+                for (const auto& v : fw_.vetoes) known = known || v.id == e.target;
+                if (!known) { bad("no veto with this id"); continue; }
+                veto_events_[*unit].push_back(&e);
+                continue;
+            }
+            if (auto a = adjustment_index(e.target)) {
+                const Adjustment& adj = fw_.adjustments[*a];
+                const EventType expected = adj.kind == AdjustmentKind::bonus ? EventType::bonus : EventType::deduction;
+                if (e.type != expected) { bad(std::string("adjustment '") + adj.id + "' takes " + event_type_name(expected) + " events"); continue; }
+                if (!check_amounts(e, bad)) continue;
+                adjustment_events_[*a][*unit].push_back(&e);
+                continue;
+            }
+            auto col = leaf_column.find(e.target);
+            if (col == leaf_column.end()) {
+                bad(fw_.find(e.target) ? "the target is a group, not a leaf indicator" : "no indicator, adjustment or veto with this id");
+                continue;
+            }
+            const std::size_t leaf = card.leaves[col->second];
+            const std::size_t cat = card.unit_category[*unit];
+            if (weights_.max_points[cat][leaf] == 0.0) { bad("the indicator does not apply to the unit's category"); continue; }
+            const Rule& rule = fw_.nodes[leaf].rule_for(weights_.categories[cat]);
+            if (!event_fits(e.type, rule)) {
+                bad(std::string("a '") + rule_name(rule) + "' indicator does not take " + event_type_name(e.type) + " events");
+                continue;
+            }
+            if (!check_amounts(e, bad)) continue;
+            if (e.type == EventType::manual || e.type == EventType::judgement || e.type == EventType::override_) {
+                const double max = weights_.max_points[cat][leaf];
+                if (!std::isfinite(e.value) || e.value < 0 || e.value > max * (1 + 1e-12)) {
+                    bad("points " + num(e.value) + " are outside the indicator's [0, " + num(max) + "]");
+                    continue;
+                }
+                if (!single.insert({*unit, col->second, static_cast<int>(e.type)}).second) {
+                    bad("the unit already has one; give one " + std::string(event_type_name(e.type)) + " per unit and indicator");
+                    continue;
+                }
+            }
+            trace.columns[col->second].events[*unit].push_back(&e);
+        }
+    }
+
+    template <class Bad>
+    static bool check_amounts(const Event& e, Bad& bad) {
+        if (e.type == EventType::deduction && (!std::isfinite(e.count) || e.count <= 0)) {
+            bad("count must be a finite number > 0, got " + num(e.count));
+            return false;
+        }
+        if (e.type == EventType::bonus && (!std::isfinite(e.share) || e.share <= 0 || e.share > 1)) {
+            bad("share must be in (0, 1], got " + num(e.share));
+            return false;
+        }
+        if (e.type == EventType::rating && std::isinf(e.value)) {
+            bad("rating is infinite");
+            return false;
+        }
+        return true;
+    }
+
+    static bool event_fits(EventType t, const Rule& rule) {
+        switch (t) {
+            case EventType::deduction: return std::holds_alternative<DeductionRule>(rule);
+            case EventType::bonus: return std::holds_alternative<BonusRule>(rule);
+            case EventType::rating: return std::holds_alternative<TrimmedMeanRule>(rule);
+            case EventType::manual: return std::holds_alternative<ManualRule>(rule);
+            case EventType::judgement: return std::holds_alternative<ThresholdRule>(rule);
+            case EventType::override_: return true;
+            default: return false;
+        }
+    }
+
+    std::optional<std::size_t> adjustment_index(const std::string& id) const {
+        for (std::size_t i = 0; i < fw_.adjustments.size(); ++i)
+            if (fw_.adjustments[i].id == id) return i;
+        return std::nullopt;
+    }
+
+    // Gathers a leaf's inputs and cohort statistics.
+    void build_column(const ScoreCard& card, std::size_t j, LeafColumn& col) {
+        const std::size_t leaf = card.leaves[j];
+        const Node& node = fw_.nodes[leaf];
+        const std::size_t units = card.units.size();
+        col.node = leaf;
+        col.data = data_.get();
+        col.input = rule_input(*node.rule);
+        col.x.assign(units, nan);
+        col.applies.assign(units, false);
+        col.by_category.assign(weights_.categories.size(), Cohort{});
+        bool sorted = false;
+        for (std::size_t c = 0; c < weights_.categories.size(); ++c)
+            if (weights_.max_points[c][leaf] > 0) sorted = sorted || needs_sorted_cohort(node.rule_for(weights_.categories[c]));
+        if (col.input) {
+            col.item = static_cast<long>(*data_->item_index(col.input->item));
+            if (col.input->is_ratio()) col.denominator_item = static_cast<long>(*data_->item_index(col.input->denominator));
+        }
+        for (std::size_t u = 0; u < units; ++u) {
+            const std::size_t c = card.unit_category[u];
+            col.applies[u] = weights_.max_points[c][leaf] > 0;
+            if (!col.applies[u] || !col.input) continue;
+            double v = col.raw(col.item, u);
+            if (col.input->is_ratio()) {
+                const double d = col.raw(col.denominator_item, u);
+                v = (std::isnan(v) || std::isnan(d) || d == 0) ? nan : v / d * col.input->scale;
+            }
+            col.x[u] = v;
+            if (!std::isnan(v)) {
+                col.by_category[c].sorted.push_back(v);
+                col.all.sorted.push_back(v);
+            }
+        }
+        for (auto& c : col.by_category) c.finish(sorted);
+        col.all.finish(sorted);
+    }
+
+    void score_leaves(ScoreCard& card, ScoringTrace& trace) {
+        const std::size_t units = card.units.size();
+        card.leaf_ratio = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(units),
+                                                    static_cast<Eigen::Index>(card.leaves.size()), nan);
+        for (std::size_t j = 0; j < card.leaves.size(); ++j) {
+            LeafColumn& col = trace.columns[j];
+            build_column(card, j, col);
+            const std::size_t leaf = card.leaves[j];
+            const Node& node = fw_.nodes[leaf];
+            const std::string path = fw_.path(leaf);
+            std::vector<std::size_t> need_mean;
+            for (std::size_t u = 0; u < units; ++u) {
+                if (!col.applies[u]) continue;
+                const std::size_t c = card.unit_category[u];
+                const double max = weights_.max_points[c][leaf];
+                UnitScorer scorer(col, UnitView{u, c, max}, nullptr);
+                Outcome o = std::visit(scorer, node.rule_for(weights_.categories[c]));
+                if (!o.problem.empty()) {
+                    problems_.add(unit_leaf(card.units[u], path) + ": " + o.problem);
+                    continue;
+                }
+                if (const Event* ov = override_event(col, u)) {
+                    card.explanations[u].push_back({path, "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
+                                                    "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
+                    o.points = ov->value;
+                }
+                if (!std::isnan(o.points)) {
+                    card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j)) = o.points / max;
+                    continue;
+                }
+                switch (node.missing) {
+                    case MissingPolicy::error:
+                        problems_.add(unit_leaf(card.units[u], path) + ": missing (" + o.missing + ")");
+                        break;
+                    case MissingPolicy::zero:
+                        card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j)) = 0.0;
+                        card.explanations[u].push_back({path, "missing", 0.0, o.missing + ": scored 0 (missing: zero)"});
+                        break;
+                    case MissingPolicy::mean: need_mean.push_back(u); break;
+                    case MissingPolicy::exclude:
+                        card.explanations[u].push_back({path, "missing", 0.0,
+                                                        o.missing + ": excluded, its siblings are reweighted (missing: exclude)"});
+                        break;
+                }
+            }
+            impute_means(card, j, need_mean, path);
+        }
+    }
+
+    static const Event* override_event(const LeafColumn& col, std::size_t unit) {
+        for (const Event* e : col.events_of(unit))
+            if (e->type == EventType::override_) return e;
+        return nullptr;
+    }
+
+    // Missing policy "mean": the mean ratio of the units of the same category that were scored.
+    void impute_means(ScoreCard& card, std::size_t j, const std::vector<std::size_t>& need, const std::string& path) {
+        if (need.empty()) return;
+        const auto col = static_cast<Eigen::Index>(j);
+        std::vector<double> sum(weights_.categories.size(), 0.0);
+        std::vector<std::size_t> count(weights_.categories.size(), 0);
+        for (std::size_t u = 0; u < card.units.size(); ++u) {
+            const double r = card.leaf_ratio(static_cast<Eigen::Index>(u), col);
+            if (std::isnan(r)) continue;
+            sum[card.unit_category[u]] += r;
+            ++count[card.unit_category[u]];
+        }
+        for (std::size_t u : need) {
+            const std::size_t c = card.unit_category[u];
+            if (count[c] == 0) {
+                problems_.add(unit_leaf(card.units[u], path) + ": missing, and no unit of its category has a value to average");
+                continue;
+            }
+            const double mean = sum[c] / static_cast<double>(count[c]);
+            card.leaf_ratio(static_cast<Eigen::Index>(u), col) = mean;
+            card.explanations[u].push_back({path, "missing", 0.0,
+                                            "no value: scored the mean of " + std::to_string(count[c]) + " units in its category, " +
+                                                num(100 * mean) + "% of the maximum (missing: mean)"});
+        }
+    }
+
+    Eigen::MatrixXd node_points(const ScoreCard& card, const Eigen::MatrixXd& ratio) const {
+        Eigen::MatrixXd points(ratio.rows(), ratio.cols());
+        for (Eigen::Index u = 0; u < ratio.rows(); ++u) {
+            const auto& maxes = weights_.max_points[card.unit_category[static_cast<std::size_t>(u)]];
+            for (Eigen::Index n = 0; n < ratio.cols(); ++n) {
+                const double m = maxes[static_cast<std::size_t>(n)];
+                points(u, n) = m == 0.0 ? 0.0 : ratio(u, n) * m;  // NaN stays NaN: excluded
+            }
+        }
+        return points;
+    }
+
+    void apply_adjustments(ScoreCard& card) {
+        const auto units = static_cast<Eigen::Index>(card.units.size());
+        card.adjustment_points = Eigen::MatrixXd::Zero(units, static_cast<Eigen::Index>(fw_.adjustments.size()));
+        for (std::size_t a = 0; a < fw_.adjustments.size(); ++a) {
+            const Adjustment& adj = fw_.adjustments[a];
+            for (Eigen::Index u = 0; u < units; ++u) {
+                const auto& events = adjustment_events_[a][static_cast<std::size_t>(u)];
+                if (events.empty()) continue;
+                std::string lines;
+                const double pts = adjustment_total(adj, events, card.units[static_cast<std::size_t>(u)], lines);
+                card.adjustment_points(u, static_cast<Eigen::Index>(a)) = pts;
+                card.explanations[static_cast<std::size_t>(u)].push_back(
+                    {adj.id, "adjustment", pts, (adj.name.empty() ? adj.id : adj.name) + ": " + (pts >= 0 ? "+" : "") + num(pts) + lines});
+            }
+        }
+        card.total = card.weighted_total + card.adjustment_points.rowwise().sum();
+    }
+
+    double adjustment_total(const Adjustment& adj, const std::vector<const Event*>& events, const Unit& unit, std::string& lines) {
+        auto price = [&](const std::string& key) -> const double* {
+            for (const auto& kv : adj.points)
+                if (kv.first == key) return &kv.second;
+            return nullptr;
+        };
+        double sum = 0;
+        if (adj.kind == AdjustmentKind::penalty) {
+            for (const Event* e : events) {
+                const double* p = price(e->kind);
+                if (!p) { problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': penalty kind '" + e->kind + "' has no points"); continue; }
+                sum += e->count * *p;
+                lines += "; " + num(e->count) + " x " + e->kind + " @ " + num(*p) + (e->note.empty() ? "" : " (" + e->note + ")");
+            }
+        } else {
+            std::map<std::string, std::pair<double, const Event*>> best;
+            int anonymous = 0;
+            for (const Event* e : events) {
+                const double* p = price(e->level);
+                if (!p) { problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': bonus level '" + e->level + "' has no points"); continue; }
+                if (adj.require_evidence && e->evidence.empty()) {
+                    lines += "; not counted, no evidence: " + e->item + " (" + e->level + ")";
+                    continue;
+                }
+                const std::string key = adj.highest_per_item && !e->item.empty() ? e->item : "#" + std::to_string(anonymous++);
+                const double v = *p * e->share;
+                auto it = best.find(key);
+                if (it == best.end() || v > it->second.first) best[key] = {v, e};
+            }
+            for (const auto& kv : best) {
+                sum += kv.second.first;
+                const Event* e = kv.second.second;
+                lines += "; +" + num(kv.second.first) + " " + e->item + " (" + e->level + (e->evidence.empty() ? "" : ", " + e->evidence) +
+                         (e->note.empty() ? "" : ", " + e->note) + ")";
+            }
+        }
+        if (adj.cap && sum > *adj.cap) {
+            lines += "; capped at " + num(*adj.cap) + " (was " + num(sum) + ")";
+            sum = *adj.cap;
+        }
+        return adj.kind == AdjustmentKind::penalty ? -sum : sum;
+    }
+
+    std::vector<std::vector<FiredVeto>> fire_vetoes(const ScoreCard& card) {
+        std::vector<std::vector<FiredVeto>> fired(card.units.size());
+        for (const auto& v : fw_.vetoes) {
+            for (std::size_t u = 0; u < card.units.size(); ++u) {
+                for (const Event* e : veto_events_[u])
+                    if (e->target == v.id) fired[u].push_back({&v, e->note});
+                if (!v.when) continue;
+                const Condition& c = *v.when;
+                double value = nan;
+                if (c.item == "total") value = card.total(static_cast<Eigen::Index>(u));
+                else value = data_->values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(*data_->item_index(c.item)));
+                if (std::isnan(value)) {
+                    card_warnings_.push_back("veto '" + v.id + "' cannot be checked for unit '" + card.units[u].id + "': no value for '" + c.item + "'");
+                    continue;
+                }
+                if (compare(value, c.op, c.value))
+                    fired[u].push_back({&v, c.item + " = " + num(value) + " " + op_text(c.op) + " " + num(c.value)});
+            }
+        }
+        return fired;
+    }
+
+    void rank_and_grade(ScoreCard& card) {
+        const std::size_t units = card.units.size();
+        auto fired = fire_vetoes(card);
+        card.disqualified.assign(units, false);
+        for (std::size_t u = 0; u < units; ++u)
+            for (const auto& f : fired[u])
+                if (f.veto->effect == VetoEffect::disqualify) card.disqualified[u] = true;
+        std::vector<double> value(units);
+        for (std::size_t u = 0; u < units; ++u) {
+            const double t = card.total(static_cast<Eigen::Index>(u));
+            value[u] = fw_.ranking.on_rounded_total && fw_.rounding.total ? round_half_up(t, *fw_.rounding.total) : t;
+        }
+        std::vector<std::vector<double>> keys;
+        for (const auto& id : fw_.ranking.tie_break) {
+            const auto n = static_cast<Eigen::Index>(*fw_.find(id));
+            std::vector<double> k(units);
+            for (std::size_t u = 0; u < units; ++u) {
+                const double p = card.node_points(static_cast<Eigen::Index>(u), n);
+                k[u] = std::isnan(p) ? -unbounded : p;
+            }
+            keys.push_back(std::move(k));
+        }
+        std::vector<std::size_t> ranked;
+        for (std::size_t u = 0; u < units; ++u)
+            if (!card.disqualified[u] && card.units[u].in_pool) ranked.push_back(u);
+        const auto overall = rank_members(value, ranked, fw_.ranking.ties, keys);
+        std::vector<double> in_category(units, nan);
+        for (std::size_t c = 0; c < weights_.categories.size(); ++c) {
+            std::vector<std::size_t> members;
+            for (std::size_t u : ranked)
+                if (card.unit_category[u] == c) members.push_back(u);
+            const auto r = rank_members(value, members, fw_.ranking.ties, keys);
+            for (std::size_t u : members) in_category[u] = r[u];
+        }
+        card.rank = Eigen::Map<const Eigen::VectorXd>(overall.data(), static_cast<Eigen::Index>(units));
+        card.rank_in_category = Eigen::Map<const Eigen::VectorXd>(in_category.data(), static_cast<Eigen::Index>(units));
+        // The ordinal order of ranked units decides quota places among ties.
+        const auto ordinal = rank_members(value, ranked, TieMethod::ordinal, keys);
+        std::vector<std::size_t> order(ranked);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ordinal[a] < ordinal[b]; });
+
+        GradingInput in;
+        for (const auto& u : card.units) in.unit_ids.push_back(u.id);
+        in.score = value;
+        in.rank_order = order;
+        in.rank = overall;
+        in.pool.resize(units);
+        in.in_pool.resize(units);
+        for (std::size_t u = 0; u < units; ++u) {
+            in.pool[u] = fw_.grading.pool == CohortScope::all ? 0 : card.unit_category[u];
+            in.in_pool[u] = card.units[u].in_pool;
+        }
+        in.disqualified = card.disqualified;
+        in.vetoes = fired;
+        in.override_grade = grade_events_;
+        for (std::size_t u = 0; u < units; ++u)
+            for (const auto& f : fired[u])
+                if (f.veto->effect == VetoEffect::disqualify)
+                    card.explanations[u].push_back({f.veto->id, "veto", 0.0,
+                                                    (f.veto->name.empty() ? f.veto->id : f.veto->name) + ": " + f.reason +
+                                                        " -> disqualified: not ranked or graded"});
+        card.grade = assign_grades(fw_, in, card.explanations, card.warnings);
+        for (auto& w : card_warnings_) card.warnings.push_back(std::move(w));
+    }
+
+    const Framework& fw_;
+    ScoreOptions options_;
+    std::shared_ptr<Dataset> data_;
+    ResolvedWeights weights_;
+    Problems problems_;
+    std::vector<std::vector<std::vector<const Event*>>> adjustment_events_;  // [adjustment][unit]
+    std::vector<std::vector<const Event*>> veto_events_;                     // [unit]
+    std::vector<const Event*> grade_events_;                                  // [unit]
+    std::vector<std::string> card_warnings_;
+};
+
+}  // namespace detail
+
+// Scores every unit of `data` on framework `fw`. Throws framework_error for an invalid framework and
+// data_error (input_errors, listing every problem) for data that do not fit it. Inputs are not modified.
+[[nodiscard]] inline ScoreCard score(const Framework& fw, const Dataset& data, const ScoreOptions& options = {}) {
+    return detail::Engine(fw, data, options).run();
+}
+
+}  // namespace kaohe
