@@ -1,0 +1,105 @@
+// Small builders for tests: frameworks and datasets written in a few lines.
+#pragma once
+
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kaohe/score.hpp"
+
+namespace kaohe::test {
+
+inline constexpr double NA = std::numeric_limits<double>::quiet_NaN();
+
+// A framework whose root (worth `total`) has the given nodes as children. Build nodes with leaf()/group().
+struct TreeBuilder {
+    Framework fw;
+    explicit TreeBuilder(double total = 100.0, std::string root_id = "root") {
+        fw.total = total;
+        Node root;
+        root.id = std::move(root_id);
+        fw.nodes.push_back(root);
+    }
+    // Adds a leaf under `parent` (index) and returns its index.
+    std::size_t leaf(std::size_t parent, std::string id, Weight w, Rule rule, MissingPolicy missing = MissingPolicy::error) {
+        Node n;
+        n.id = std::move(id);
+        n.weight = w;
+        n.rule = std::move(rule);
+        n.missing = missing;
+        return add(parent, std::move(n));
+    }
+    std::size_t group(std::size_t parent, std::string id, Weight w, Aggregation agg = Aggregation::arithmetic) {
+        Node n;
+        n.id = std::move(id);
+        n.weight = w;
+        n.aggregation = agg;
+        return add(parent, std::move(n));
+    }
+    std::size_t add(std::size_t parent, Node n) {
+        n.parent = static_cast<std::ptrdiff_t>(parent);
+        fw.nodes.push_back(std::move(n));
+        const std::size_t index = fw.nodes.size() - 1;
+        fw.nodes[parent].children.push_back(index);
+        return index;
+    }
+    Node& node(std::size_t i) { return fw.nodes[i]; }
+};
+
+inline Weight points(double p) { return Weight{WeightKind::points, p}; }
+inline Weight share(double s) { return Weight{WeightKind::share, s}; }
+inline Weight relative(double w) { return Weight{WeightKind::relative, w}; }
+
+// A framework with one leaf worth `max` points (the root's total) scored by `rule`.
+inline Framework one_leaf(double max, Rule rule, MissingPolicy missing = MissingPolicy::error, std::string id = "x") {
+    TreeBuilder b(max);
+    b.leaf(0, std::move(id), points(max), std::move(rule), missing);
+    return b.fw;
+}
+
+// Units u1..un (or the given ids) with one row of values per unit, one column per item.
+inline Dataset dataset(const std::vector<std::string>& items, const std::vector<std::vector<double>>& rows,
+                       std::vector<std::string> ids = {}, std::vector<std::string> categories = {}) {
+    Dataset d;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        Unit u;
+        u.id = i < ids.size() ? ids[i] : "u" + std::to_string(i + 1);
+        u.name = u.id;
+        if (i < categories.size()) u.category = categories[i];
+        d.units.push_back(u);
+    }
+    d.items = items;
+    d.values.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(items.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (std::size_t j = 0; j < items.size(); ++j)
+            d.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+    return d;
+}
+
+// One column of values, one unit per value.
+inline Dataset column(const std::string& item, std::initializer_list<double> values) {
+    std::vector<std::vector<double>> rows;
+    for (double v : values) rows.push_back({v});
+    return dataset({item}, rows);
+}
+
+inline Event event(EventType type, std::string unit, std::string target) {
+    Event e;
+    e.type = type;
+    e.unit = std::move(unit);
+    e.target = std::move(target);
+    return e;
+}
+
+inline Input input(std::string item) {
+    Input in;
+    in.item = std::move(item);
+    return in;
+}
+
+// Points of unit `u` (0-based) on the card's total.
+inline double total_of(const ScoreCard& card, std::size_t u) { return card.total(static_cast<Eigen::Index>(u)); }
+
+}  // namespace kaohe::test
