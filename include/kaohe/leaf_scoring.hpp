@@ -54,20 +54,29 @@ struct Cohort {
     std::size_t n = 0;
     double min = nan, max = nan, mean = nan, median = nan, sd = nan;
 
-    void finish(bool keep_sorted) {
-        std::sort(sorted.begin(), sorted.end());
+    // Computes the statistics. Min and max are always computed; sorting (needed for ranks, the median, and
+    // for sums that do not depend on the order of the units) is done only when the leaf's rule or references
+    // use them, because it costs more than everything else together.
+    void finish(bool need_sorted) {
         n = sorted.size();
         if (n == 0) return;
-        finish_stats();
-        if (!keep_sorted) std::vector<double>().swap(sorted);
-    }
-
-private:
-    void finish_stats() {
+        if (!need_sorted) {
+            const auto [lo, hi] = std::minmax_element(sorted.begin(), sorted.end());
+            min = *lo;
+            max = *hi;
+            std::vector<double>().swap(sorted);
+            return;
+        }
+        std::sort(sorted.begin(), sorted.end());
         min = sorted.front();
         max = sorted.back();
         mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
         median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        finish_spread();
+    }
+
+private:
+    void finish_spread() {
         if (n > 1) {
             double ss = 0;
             for (double v : sorted) ss += (v - mean) * (v - mean);
@@ -183,15 +192,15 @@ public:
         const Event* judgement = find_event(EventType::judgement);
         if (met) {
             if (judgement) return problem("a judgement event is given but the threshold is met (" + num(x()) + " " + op_text(r.op) + " " + num(v) + ")");
-            say(num(x()) + " " + op_text(r.op) + " " + num(v) + ": met, full marks " + num(u_.max));
+            if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + ": met, full marks " + num(u_.max));
             return points(u_.max);
         }
         if (judgement && r.allow_judgement) {
-            say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met; judged partial score " + num(judgement->value) +
+            if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met; judged partial score " + num(judgement->value) +
                 " (" + judgement->note + ")");
             return points(judgement->value);
         }
-        say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met: 0");
+        if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met: 0");
         return points(0.0);
     }
 
@@ -201,11 +210,11 @@ public:
         if (answer.empty()) return missing_or_problem();
         for (const auto& kv : r.table)
             if (kv.first == answer) {
-                say("answer '" + answer + "' -> " + num(kv.second));
+                if (explain_) say("answer '" + answer + "' -> " + num(kv.second));
                 return points(kv.second);
             }
         if (r.otherwise) {
-            say("answer '" + answer + "' is not in the table -> otherwise " + num(*r.otherwise));
+            if (explain_) say("answer '" + answer + "' is not in the table -> otherwise " + num(*r.otherwise));
             return points(*r.otherwise);
         }
         std::string known;
@@ -221,7 +230,7 @@ public:
         double ratio = x() / target;
         const bool capped = r.cap && ratio > 1.0;
         if (capped) ratio = 1.0;
-        say(input_text() + " of target " + num(target) + " = " + num(100 * x() / target) + "%" +
+        if (explain_) say(input_text() + " of target " + num(target) + " = " + num(100 * x() / target) + "%" +
             (capped ? ", capped at 100%" : "") + " x " + num(u_.max) + " = " + num(ratio * u_.max));
         return points(ratio * u_.max);
     }
@@ -232,7 +241,7 @@ public:
         if (std::isnan(z) || std::isnan(f)) return missing_cohort();
         if (z == f) return problem("zero_at and full_at are both " + num(z));
         const double t = std::clamp((x() - z) / (f - z), 0.0, 1.0);
-        say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * t) + "% x " +
+        if (explain_) say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * t) + "% x " +
             num(u_.max) + " = " + num(t * u_.max));
         return points(t * u_.max);
     }
@@ -243,7 +252,7 @@ public:
         if (std::isnan(reference)) return missing_cohort();
         const double gap = r.side == ShortfallSide::below ? reference - x() : x() - reference;
         if (gap <= 0) {
-            say(input_text() + (r.side == ShortfallSide::below ? " >= " : " <= ") + num(reference) + ": full marks " + num(u_.max));
+            if (explain_) say(input_text() + (r.side == ShortfallSide::below ? " >= " : " <= ") + num(reference) + ": full marks " + num(u_.max));
             return points(u_.max);
         }
         double steps = gap / r.step;
@@ -255,7 +264,7 @@ public:
         if (r.granularity == StepGranularity::started) { steps = std::ceil(steps); reading = "every started step"; }
         const double raw = u_.max - r.deduct * steps;
         const double p = std::max(r.floor, raw);
-        say(input_text() + (r.side == ShortfallSide::below ? " is " : " exceeds ") + num(gap) +
+        if (explain_) say(input_text() + (r.side == ShortfallSide::below ? " is " : " exceeds ") + num(gap) +
             (r.side == ShortfallSide::below ? " short of " : " over ") + num(reference) + " = " + num(steps) +
             " step(s) of " + num(r.step) + " (" + reading + ") x " + num(r.deduct) + " = -" + num(r.deduct * steps) +
             " from " + num(u_.max) + (raw < r.floor ? ", floored at " + num(r.floor) : std::string()) + " -> " + num(p));
@@ -267,7 +276,7 @@ public:
         if (r.mode == BandMode::step) {
             for (const auto& b : r.bands)
                 if (x() >= b.lower && x() < b.upper) {
-                    say(input_text() + " in band [" + num(b.lower) + ", " + num(b.upper) + ")" +
+                    if (explain_) say(input_text() + " in band [" + num(b.lower) + ", " + num(b.upper) + ")" +
                         (b.label.empty() ? std::string() : " '" + b.label + "'") + " -> " + num(b.points));
                     return points(b.points);
                 }
@@ -276,12 +285,12 @@ public:
         const auto& bp = r.breakpoints;
         if (x() < bp.front().first) {
             const double p = r.below.value_or(bp.front().second);
-            say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
+            if (explain_) say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
             return points(p);
         }
         if (x() >= bp.back().first) {
             const double p = x() == bp.back().first ? bp.back().second : r.above.value_or(bp.back().second);
-            say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
+            if (explain_) say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
             return points(p);
         }
         std::size_t i = 1;
@@ -289,7 +298,7 @@ public:
         const auto& a = bp[i - 1];
         const auto& b = bp[i];
         const double p = a.second + (b.second - a.second) * (x() - a.first) / (b.first - a.first);
-        say(input_text() + " between breakpoints (" + num(a.first) + ", " + num(a.second) + ") and (" + num(b.first) +
+        if (explain_) say(input_text() + " between breakpoints (" + num(a.first) + ", " + num(a.second) + ") and (" + num(b.first) +
             ", " + num(b.second) + "), interpolated -> " + num(p));
         return points(p);
     }
@@ -300,14 +309,15 @@ public:
         if (std::isnan(bad) || std::isnan(good)) return missing_cohort();
         if (bad == good) return problem("satisfactory and unacceptable values are both " + num(bad));
         double score = r.base + r.span * (x() - bad) / (good - bad);
-        std::string note = num(r.base) + " + " + num(r.span) + " x (" + num(x()) + " - " + num(bad) + ") / (" + num(good) +
+        std::string note;
+        if (explain_) note = num(r.base) + " + " + num(r.span) + " x (" + num(x()) + " - " + num(bad) + ") / (" + num(good) +
                            " - " + num(bad) + ") = " + num(score);
         if (r.clamp) {
             const double c = std::clamp(score, r.clamp->first, r.clamp->second);
-            if (c != score) note += ", clamped to " + num(c);
+            if (c != score && explain_) note += ", clamped to " + num(c);
             score = c;
         }
-        say(note + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
+        if (explain_) say(note + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
         return points(score / 100.0 * u_.max);
     }
 
@@ -336,7 +346,7 @@ public:
             const double ratio = higher ? x() / best : best / x();
             if (!std::isfinite(ratio) || ratio < 0)
                 return problem("proportional rank scoring needs positive values; best = " + num(best) + ", value = " + num(x()));
-            say(input_text() + (higher ? " / best " : ", best ") + num(best) + (higher ? "" : " / value") + " = " +
+            if (explain_) say(input_text() + (higher ? " / best " : ", best ") + num(best) + (higher ? "" : " / value") + " = " +
                 num(ratio) + " x " + num(u_.max) + " = " + num(ratio * u_.max));
             return points(ratio * u_.max);
         }
@@ -360,7 +370,7 @@ public:
                 break;
             }
         }
-        say(input_text() + " ranks " + num(rank) + " of " + std::to_string(n) +
+        if (explain_) say(input_text() + " ranks " + num(rank) + " of " + std::to_string(n) +
             (last > first ? " (tied with " + std::to_string(last - first) + " other(s))" : std::string()) + " -> " + num(p));
         return points(p);
     }
@@ -381,12 +391,13 @@ public:
         for (const auto& e : r.escalation)
             if (count >= e.at_count && (!esc || e.at_count > esc->at_count)) esc = &e;
         if (esc) {
-            say(num(count) + " occurrence(s) reach the escalation at " + num(esc->at_count) + " -> " + num(esc->points) + lines);
+            if (explain_) say(num(count) + " occurrence(s) reach the escalation at " + num(esc->at_count) + " -> " + num(esc->points) + lines);
             return points(esc->points);
         }
         const double raw = u_.max - total;
         const double p = std::max(r.floor, raw);
-        if (count == 0) say("no deductions: full marks " + num(u_.max));
+        if (!explain_) {
+        } else if (count == 0) say("no deductions: full marks " + num(u_.max));
         else say(num(u_.max) + " - " + num(total) + (raw < r.floor ? " floored at " + num(r.floor) : std::string()) + " = " + num(p) + lines);
         return points(p);
     }
@@ -416,7 +427,7 @@ public:
                      (e->share != 1 ? ", share " + num(e->share) : std::string()) + (e->evidence.empty() ? "" : ", " + e->evidence) + ")";
         }
         const double p = std::min(sum, cap);
-        say("bonus " + num(sum) + (sum > cap ? " capped at " + num(cap) : std::string()) + " = " + num(p) + lines);
+        if (explain_) say("bonus " + num(sum) + (sum > cap ? " capped at " + num(cap) : std::string()) + " = " + num(p) + lines);
         return points(p);
     }
 
@@ -439,7 +450,7 @@ public:
         auto lo = scores.begin() + (trim ? r.drop_low : 0);
         auto hi = scores.end() - (trim ? r.drop_high : 0);
         const double mean = std::accumulate(lo, hi, 0.0) / static_cast<double>(hi - lo);
-        say(std::to_string(scores.size()) + " rating(s)" + (dont_know ? " + " + std::to_string(dont_know) + " don't know (excluded)" : std::string()) +
+        if (explain_) say(std::to_string(scores.size()) + " rating(s)" + (dont_know ? " + " + std::to_string(dont_know) + " don't know (excluded)" : std::string()) +
             (trim ? ", dropping the " + std::to_string(r.drop_high) + " highest and " + std::to_string(r.drop_low) + " lowest" : ", no trimming") +
             ": mean " + num(mean) + " of " + num(r.scale) + " x " + num(u_.max) + " = " + num(mean / r.scale * u_.max));
         return points(mean / r.scale * u_.max);
@@ -452,7 +463,7 @@ public:
             o.missing = "no manual score given";
             return o;
         }
-        say("manual score " + num(e->value) + " (" + e->note + ")");
+        if (explain_) say("manual score " + num(e->value) + " (" + e->note + ")");
         return points(e->value);
     }
 
@@ -469,7 +480,7 @@ public:
             case NormaliseMethod::minmax:
                 if (!(hi > lo)) return problem("min-max normalisation needs at least two distinct values in the cohort");
                 score = (v - lo) / (hi - lo) * (r.hi - r.lo) + r.lo;
-                how = "min-max over " + std::to_string(c.n) + " units [" + num(sign > 0 ? lo : -hi) + ", " +
+                if (explain_) how = "min-max over " + std::to_string(c.n) + " units [" + num(sign > 0 ? lo : -hi) + ", " +
                       num(sign > 0 ? hi : -lo) + "]" + (sign < 0 ? " (lower is better)" : "") + " to [" + num(r.lo) + ", " + num(r.hi) + "]";
                 break;
             case NormaliseMethod::goalposts: {
@@ -482,7 +493,7 @@ public:
                 }
                 const double t = sign > 0 ? (xv - l) / (u - l) : (xv - u) / (l - u);
                 score = 100.0 * (r.truncate ? std::clamp(t, 0.0, 1.0) : t);
-                how = std::string("goalposts [") + num(r.lower) + ", " + num(r.upper) + "]" + (r.log ? " on log10" : "") +
+                if (explain_) how = std::string("goalposts [") + num(r.lower) + ", " + num(r.upper) + "]" + (r.log ? " on log10" : "") +
                       (sign < 0 ? " (lower is better)" : "");
                 break;
             }
@@ -490,7 +501,7 @@ public:
                 const double mean = sign * c.mean;
                 if (!(c.sd > 0)) return problem("z-score needs a cohort with a non-zero standard deviation");
                 score = (v - mean) / c.sd * r.sd_out + r.mean_out;
-                how = "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")";
+                if (explain_) how = "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")";
                 break;
             }
             case NormaliseMethod::distance_to_target: {
@@ -499,7 +510,7 @@ public:
                 if (target == lo) return problem("target equals the cohort's worst value " + num(sign * lo));
                 const double t = (v - lo) / (target - lo);
                 score = 100.0 * (r.cap ? std::min(t, 1.0) : t);
-                how = "distance to target " + num(sign * target) + " from worst " + num(sign * lo);
+                if (explain_) how = "distance to target " + num(sign * target) + " from worst " + num(sign * lo);
                 break;
             }
             case NormaliseMethod::percentile_rank: {
@@ -507,11 +518,11 @@ public:
                 if (n < 2) return problem("percentile rank needs at least two units in the cohort");
                 const std::size_t worse = sign > 0 ? c.below(x()) : c.above(x());
                 score = 100.0 * static_cast<double>(worse) / static_cast<double>(n - 1);
-                how = "percentile rank among " + std::to_string(n);
+                if (explain_) how = "percentile rank among " + std::to_string(n);
                 break;
             }
         }
-        say(input_text() + ", " + how + " -> " + num(score) + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
+        if (explain_) say(input_text() + ", " + how + " -> " + num(score) + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
         return points(score / 100.0 * u_.max);
     }
 

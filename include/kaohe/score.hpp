@@ -41,10 +41,24 @@ struct Problems {
     }
 };
 
+// Whether a rule needs the sorted cohort: for ranks, medians, or means and standard deviations summed in an
+// order that does not depend on the order of the units (so that reordering units changes no bit of a score).
 inline bool needs_sorted_cohort(const Rule& rule) {
+    auto cohort = [](const Reference& r) { return r.cohort.has_value(); };
     if (const auto* r = std::get_if<RankRule>(&rule)) return r->scoring != RankScoring::proportional;
-    if (const auto* n = std::get_if<NormaliseRule>(&rule)) return n->method == NormaliseMethod::percentile_rank;
+    if (const auto* n = std::get_if<NormaliseRule>(&rule))
+        return n->method == NormaliseMethod::percentile_rank || n->method == NormaliseMethod::zscore || cohort(n->target);
+    if (const auto* t = std::get_if<ThresholdRule>(&rule)) return cohort(t->value);
+    if (const auto* c = std::get_if<CompletionRule>(&rule)) return cohort(c->target);
+    if (const auto* l = std::get_if<LinearRule>(&rule)) return cohort(l->zero_at) || cohort(l->full_at);
+    if (const auto* f = std::get_if<ShortfallRule>(&rule)) return cohort(f->reference);
+    if (const auto* e = std::get_if<EfficacyRule>(&rule)) return cohort(e->unacceptable) || cohort(e->satisfactory);
     return false;
+}
+
+// Whether a rule uses any cohort statistic (min and max included); when none does, the cohort is not built.
+inline bool needs_cohort(const Rule& rule) {
+    return needs_sorted_cohort(rule) || std::holds_alternative<RankRule>(rule) || std::holds_alternative<NormaliseRule>(rule);
 }
 
 inline std::string unit_leaf(const Unit& unit, const std::string& path) {
@@ -276,9 +290,13 @@ private:
         col.x.assign(units, nan);
         col.applies.assign(units, false);
         col.by_category.assign(weights_.categories.size(), Cohort{});
-        bool sorted = false;
+        bool sorted = false, cohort = false;
         for (std::size_t c = 0; c < weights_.categories.size(); ++c)
-            if (weights_.max_points[c][leaf] > 0) sorted = sorted || needs_sorted_cohort(node.rule_for(weights_.categories[c]));
+            if (weights_.max_points[c][leaf] > 0) {
+                const Rule& rule = node.rule_for(weights_.categories[c]);
+                sorted = sorted || needs_sorted_cohort(rule);
+                cohort = cohort || needs_cohort(rule);
+            }
         if (col.input) {
             col.item = static_cast<long>(*data_->item_index(col.input->item));
             if (col.input->is_ratio()) col.denominator_item = static_cast<long>(*data_->item_index(col.input->denominator));
@@ -293,7 +311,7 @@ private:
                 v = (std::isnan(v) || std::isnan(d) || d == 0) ? nan : v / d * col.input->scale;
             }
             col.x[u] = v;
-            if (!std::isnan(v)) {
+            if (cohort && !std::isnan(v)) {
                 col.by_category[c].sorted.push_back(v);
                 col.all.sorted.push_back(v);
             }
@@ -313,17 +331,20 @@ private:
             const Node& node = fw_.nodes[leaf];
             const std::string path = fw_.path(leaf);
             std::vector<std::size_t> need_mean;
+            std::vector<const Rule*> rule_of;  // per category, looked up once per leaf
+            for (const auto& category : weights_.categories) rule_of.push_back(&node.rule_for(category));
+            const bool any_events = !col.events.empty();
             for (std::size_t u = 0; u < units; ++u) {
                 if (!col.applies[u]) continue;
                 const std::size_t c = card.unit_category[u];
                 const double max = weights_.max_points[c][leaf];
                 UnitScorer scorer(col, UnitView{u, c, max}, nullptr);
-                Outcome o = std::visit(scorer, node.rule_for(weights_.categories[c]));
+                Outcome o = std::visit(scorer, *rule_of[c]);
                 if (!o.problem.empty()) {
                     problems_.add(unit_leaf(card.units[u], path) + ": " + o.problem);
                     continue;
                 }
-                if (const Event* ov = override_event(col, u)) {
+                if (const Event* ov = any_events ? override_event(col, u) : nullptr) {
                     card.explanations[u].push_back({path, "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
                                                     "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
                     o.points = ov->value;
