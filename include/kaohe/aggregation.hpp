@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cmath>
+#include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ namespace kaohe {
 // `max_points[c][n]` is node n's maximum in category c; a node with maximum 0 does not apply. A NaN ratio
 // means the node is excluded for that unit. Problems (a negative value under a geometric mean, a unit whose
 // every indicator is excluded) are appended to `problems`.
+//
+// The loops run child column by child column over all units (contiguous in Eigen's column-major storage),
+// so aggregation streams through memory once per tree level.
 [[nodiscard]] inline Eigen::MatrixXd aggregate_ratios(const Framework& fw,
                                                       const std::vector<std::vector<double>>& max_points,
                                                       const std::vector<std::size_t>& unit_category,
@@ -46,47 +51,64 @@ namespace kaohe {
                                                       const Eigen::MatrixXd& leaf_ratio,
                                                       const std::vector<std::string>& unit_ids,
                                                       std::vector<std::string>& problems) {
-    const auto units = static_cast<Eigen::Index>(unit_category.size());
-    Eigen::MatrixXd ratio = Eigen::MatrixXd::Constant(units, static_cast<Eigen::Index>(fw.nodes.size()),
-                                                      std::numeric_limits<double>::quiet_NaN());
+    const std::size_t units = unit_category.size();
+    Eigen::MatrixXd ratio(static_cast<Eigen::Index>(units), static_cast<Eigen::Index>(fw.nodes.size()));
     for (std::size_t j = 0; j < leaf_nodes.size(); ++j)
         ratio.col(static_cast<Eigen::Index>(leaf_nodes[j])) = leaf_ratio.col(static_cast<Eigen::Index>(j));
+    std::vector<double> weight(units), acc(units);
+    std::vector<unsigned char> zero(units);
     for (std::size_t node : post_order(fw)) {
         const Node& n = fw.nodes[node];
         if (n.is_leaf()) continue;
         const bool geometric = n.aggregation == Aggregation::geometric;
-        for (Eigen::Index u = 0; u < units; ++u) {
-            const auto& maxes = max_points[unit_category[static_cast<std::size_t>(u)]];
-            if (maxes[node] == 0.0) continue;
-            double weight = 0.0, acc = 0.0;
-            bool zero = false;
-            for (std::size_t child : n.children) {
-                const double w = maxes[child];
-                const double r = ratio(u, static_cast<Eigen::Index>(child));
-                if (w == 0.0 || std::isnan(r)) continue;
-                weight += w;
+        std::fill(weight.begin(), weight.end(), 0.0);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        std::fill(zero.begin(), zero.end(), 0);
+        for (std::size_t child : n.children) {
+            const double* r = ratio.col(static_cast<Eigen::Index>(child)).data();
+            for (std::size_t u = 0; u < units; ++u) {
+                const double w = max_points[unit_category[u]][child];
+                if (w == 0.0 || std::isnan(r[u])) continue;
+                weight[u] += w;
                 if (!geometric) {
-                    acc += w * r;
-                } else if (r > 0) {
-                    acc += w * std::log(r);
-                } else if (r == 0) {
-                    zero = true;  // the weighted geometric mean tends to 0 as any child does
+                    acc[u] += w * r[u];
+                } else if (r[u] > 0) {
+                    acc[u] += w * std::log(r[u]);
                 } else {
-                    problems.push_back("unit '" + unit_ids[static_cast<std::size_t>(u)] + "', " + fw.path(node) +
-                                       ": geometric mean of a negative value (" + fw.nodes[child].id + " ratio " +
-                                       detail::fmt(r) + "); use a normalisation with a positive range such as [1, 100]");
-                    zero = true;
+                    zero[u] = 1;  // the weighted geometric mean tends to 0 as any child does
+                    if (r[u] < 0)
+                        problems.push_back("unit '" + unit_ids[u] + "', " + fw.path(node) + ": geometric mean of a negative value (" +
+                                           fw.nodes[child].id + " ratio " + detail::fmt(r[u]) +
+                                           "); use a normalisation with a positive range such as [1, 100]");
                 }
             }
-            if (weight == 0.0) continue;  // every child excluded: the node is excluded too
-            ratio(u, static_cast<Eigen::Index>(node)) = geometric ? (zero ? 0.0 : std::exp(acc / weight)) : acc / weight;
+        }
+        double* out = ratio.col(static_cast<Eigen::Index>(node)).data();
+        for (std::size_t u = 0; u < units; ++u) {
+            if (max_points[unit_category[u]][node] == 0.0 || weight[u] == 0.0) {
+                out[u] = std::numeric_limits<double>::quiet_NaN();  // not applicable, or every child excluded
+                continue;
+            }
+            out[u] = geometric ? (zero[u] ? 0.0 : std::exp(acc[u] / weight[u])) : acc[u] / weight[u];
         }
     }
-    for (Eigen::Index u = 0; u < units; ++u)
-        if (std::isnan(ratio(u, 0)))
-            problems.push_back("unit '" + unit_ids[static_cast<std::size_t>(u)] +
-                               "': every indicator is excluded or missing, so it has no total");
+    for (std::size_t u = 0; u < units; ++u)
+        if (std::isnan(ratio(static_cast<Eigen::Index>(u), 0)))
+            problems.push_back("unit '" + unit_ids[u] + "': every indicator is excluded or missing, so it has no total");
     return ratio;
+}
+
+// Converts node ratios to points in place: ratio x the node's maximum in the unit's category (0 where the
+// node does not apply; NaN stays NaN where it is excluded).
+inline void ratios_to_points(Eigen::MatrixXd& ratio, const std::vector<std::vector<double>>& max_points,
+                             const std::vector<std::size_t>& unit_category) {
+    for (Eigen::Index n = 0; n < ratio.cols(); ++n) {
+        double* col = ratio.col(n).data();
+        for (std::size_t u = 0; u < unit_category.size(); ++u) {
+            const double m = max_points[unit_category[u]][static_cast<std::size_t>(n)];
+            col[u] = m == 0.0 ? 0.0 : col[u] * m;
+        }
+    }
 }
 
 }  // namespace kaohe

@@ -160,6 +160,114 @@ struct LeafColumn {
     }
 };
 
+// Numeric kernels: the arithmetic of the numeric rules, shared by UnitScorer (one unit, with explanations)
+// and the engine's column loop (all units, no bookkeeping), so that both give bit-identical points.
+// A kernel returns NaN when the value cannot be scored (the careful path then says why).
+namespace kernel {
+
+inline double completion(const CompletionRule& r, double x, double target, double max) {
+    double ratio = x / target;
+    if (r.cap && ratio > 1.0) ratio = 1.0;
+    return ratio * max;
+}
+
+inline double linear(double x, double zero_at, double full_at, double max) {
+    return std::clamp((x - zero_at) / (full_at - zero_at), 0.0, 1.0) * max;
+}
+
+// Steps short of (or over) the reference, read as the rule's granularity says; 0 when not short.
+inline double shortfall_steps(const ShortfallRule& r, double x, double reference) {
+    const double gap = r.side == ShortfallSide::below ? reference - x : x - reference;
+    if (gap <= 0) return 0.0;
+    double steps = gap / r.step;
+    // Tolerate binary noise so that 20 - 11.3 = 8.7000000000000011 does not start a 9th step.
+    const double snapped = std::round(steps);
+    if (std::abs(steps - snapped) < 1e-9) steps = snapped;
+    if (r.granularity == StepGranularity::completed) steps = std::floor(steps);
+    if (r.granularity == StepGranularity::started) steps = std::ceil(steps);
+    return steps;
+}
+
+inline double shortfall(const ShortfallRule& r, double steps, double max) {
+    return std::max(r.floor, max - r.deduct * steps);
+}
+
+inline const Band* step_band(const BandsRule& r, double x) {
+    for (const auto& b : r.bands)
+        if (x >= b.lower && x < b.upper) return &b;
+    return nullptr;
+}
+
+// Interpolated bands: constant beyond the first and last breakpoints, linear between them.
+inline double interpolate(const BandsRule& r, double x) {
+    const auto& bp = r.breakpoints;
+    if (x < bp.front().first) return r.below.value_or(bp.front().second);
+    if (x >= bp.back().first) return x == bp.back().first ? bp.back().second : r.above.value_or(bp.back().second);
+    std::size_t i = 1;
+    while (bp[i].first <= x) ++i;
+    const auto& a = bp[i - 1];
+    const auto& b = bp[i];
+    return a.second + (b.second - a.second) * (x - a.first) / (b.first - a.first);
+}
+
+// The efficacy score out of 100 before clamping.
+inline double efficacy_score(const EfficacyRule& r, double x, double bad, double good) {
+    return r.base + r.span * (x - bad) / (good - bad);
+}
+
+inline double efficacy(const EfficacyRule& r, double score, double max) {
+    if (r.clamp) score = std::clamp(score, r.clamp->first, r.clamp->second);
+    return score / 100.0 * max;
+}
+
+// Direction-adjusted cohort bounds for normalisation (lower-is-better values are negated, as COINr does).
+struct Bounds {
+    double sign, lo, hi;
+};
+inline Bounds bounds(const NormaliseRule& r, const Cohort& c) {
+    const double sign = r.direction == Direction::lower_is_better ? -1.0 : 1.0;
+    return {sign, sign > 0 ? c.min : -c.max, sign > 0 ? c.max : -c.min};
+}
+
+// The normalised score out of 100 (minmax: within [lo, hi]); NaN when the cohort cannot normalise.
+inline double normalised(const NormaliseRule& r, double x, const Cohort& c, double target) {
+    const Bounds b = bounds(r, c);
+    const double v = b.sign * x;
+    switch (r.method) {
+        case NormaliseMethod::minmax:
+            if (!(b.hi > b.lo)) return nan;
+            return (v - b.lo) / (b.hi - b.lo) * (r.hi - r.lo) + r.lo;
+        case NormaliseMethod::goalposts: {
+            double xv = x, l = r.lower, u = r.upper;
+            if (r.log) {
+                if (!(xv > 0)) return nan;
+                xv = std::log10(xv);
+                l = std::log10(l);
+                u = std::log10(u);
+            }
+            const double t = b.sign > 0 ? (xv - l) / (u - l) : (xv - u) / (l - u);
+            return 100.0 * (r.truncate ? std::clamp(t, 0.0, 1.0) : t);
+        }
+        case NormaliseMethod::zscore:
+            if (!(c.sd > 0)) return nan;
+            return (v - b.sign * c.mean) / c.sd * r.sd_out + r.mean_out;
+        case NormaliseMethod::distance_to_target: {
+            const double t_adj = b.sign * target;
+            if (std::isnan(t_adj) || t_adj == b.lo) return nan;
+            const double t = (v - b.lo) / (t_adj - b.lo);
+            return 100.0 * (r.cap ? std::min(t, 1.0) : t);
+        }
+        case NormaliseMethod::percentile_rank: {
+            if (c.n < 2) return nan;
+            const std::size_t worse = b.sign > 0 ? c.below(x) : c.above(x);
+            return 100.0 * static_cast<double>(worse) / static_cast<double>(c.n - 1);
+        }
+    }
+    return nan;
+}
+
+}  // namespace kernel
+
 // What scoring one unit on one leaf needs to know about the unit.
 struct UnitView {
     std::size_t unit = 0;
@@ -227,12 +335,11 @@ public:
         const double target = ref(r.target);
         if (std::isnan(target)) return missing_cohort();
         if (!(target > 0)) return problem("completion target is " + num(target) + "; it must be > 0");
-        double ratio = x() / target;
-        const bool capped = r.cap && ratio > 1.0;
-        if (capped) ratio = 1.0;
-        if (explain_) say(input_text() + " of target " + num(target) + " = " + num(100 * x() / target) + "%" +
-            (capped ? ", capped at 100%" : "") + " x " + num(u_.max) + " = " + num(ratio * u_.max));
-        return points(ratio * u_.max);
+        const double p = kernel::completion(r, x(), target, u_.max);
+        if (explain_)
+            say(input_text() + " of target " + num(target) + " = " + num(100 * x() / target) + "%" +
+                (r.cap && x() > target ? ", capped at 100%" : "") + " x " + num(u_.max) + " = " + num(p));
+        return points(p);
     }
 
     Outcome operator()(const LinearRule& r) {
@@ -240,66 +347,53 @@ public:
         const double z = ref(r.zero_at), f = ref(r.full_at);
         if (std::isnan(z) || std::isnan(f)) return missing_cohort();
         if (z == f) return problem("zero_at and full_at are both " + num(z));
-        const double t = std::clamp((x() - z) / (f - z), 0.0, 1.0);
-        if (explain_) say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * t) + "% x " +
-            num(u_.max) + " = " + num(t * u_.max));
-        return points(t * u_.max);
+        const double p = kernel::linear(x(), z, f, u_.max);
+        if (explain_)
+            say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * p / u_.max) + "% x " +
+                num(u_.max) + " = " + num(p));
+        return points(p);
     }
 
     Outcome operator()(const ShortfallRule& r) {
         if (!number()) return missing_or_problem();
         const double reference = ref(r.reference);
         if (std::isnan(reference)) return missing_cohort();
-        const double gap = r.side == ShortfallSide::below ? reference - x() : x() - reference;
+        const double steps = kernel::shortfall_steps(r, x(), reference);
+        const double p = kernel::shortfall(r, steps, u_.max);
+        if (!explain_) return points(p);
+        const bool below = r.side == ShortfallSide::below;
+        const double gap = below ? reference - x() : x() - reference;
         if (gap <= 0) {
-            if (explain_) say(input_text() + (r.side == ShortfallSide::below ? " >= " : " <= ") + num(reference) + ": full marks " + num(u_.max));
-            return points(u_.max);
+            say(input_text() + (below ? " >= " : " <= ") + num(reference) + ": full marks " + num(u_.max));
+            return points(p);
         }
-        double steps = gap / r.step;
-        // Tolerate binary noise so that 20 - 11.3 = 8.7000000000000011 does not start a 9th step.
-        const double snapped = std::round(steps);
-        if (std::abs(steps - snapped) < 1e-9) steps = snapped;
-        const char* reading = "pro rata";
-        if (r.granularity == StepGranularity::completed) { steps = std::floor(steps); reading = "completed steps only"; }
-        if (r.granularity == StepGranularity::started) { steps = std::ceil(steps); reading = "every started step"; }
-        const double raw = u_.max - r.deduct * steps;
-        const double p = std::max(r.floor, raw);
-        if (explain_) say(input_text() + (r.side == ShortfallSide::below ? " is " : " exceeds ") + num(gap) +
-            (r.side == ShortfallSide::below ? " short of " : " over ") + num(reference) + " = " + num(steps) +
-            " step(s) of " + num(r.step) + " (" + reading + ") x " + num(r.deduct) + " = -" + num(r.deduct * steps) +
-            " from " + num(u_.max) + (raw < r.floor ? ", floored at " + num(r.floor) : std::string()) + " -> " + num(p));
+        const char* reading = r.granularity == StepGranularity::completed ? "completed steps only"
+                              : r.granularity == StepGranularity::started ? "every started step"
+                                                                           : "pro rata";
+        say(input_text() + (below ? " is " : " exceeds ") + num(gap) + (below ? " short of " : " over ") + num(reference) +
+            " = " + num(steps) + " step(s) of " + num(r.step) + " (" + reading + ") x " + num(r.deduct) + " = -" +
+            num(r.deduct * steps) + " from " + num(u_.max) +
+            (u_.max - r.deduct * steps < r.floor ? ", floored at " + num(r.floor) : std::string()) + " -> " + num(p));
         return points(p);
     }
 
     Outcome operator()(const BandsRule& r) {
         if (!number()) return missing_or_problem();
         if (r.mode == BandMode::step) {
-            for (const auto& b : r.bands)
-                if (x() >= b.lower && x() < b.upper) {
-                    if (explain_) say(input_text() + " in band [" + num(b.lower) + ", " + num(b.upper) + ")" +
-                        (b.label.empty() ? std::string() : " '" + b.label + "'") + " -> " + num(b.points));
-                    return points(b.points);
-                }
-            return problem("value " + num(x()) + " falls in no band");
+            const Band* b = kernel::step_band(r, x());
+            if (!b) return problem("value " + num(x()) + " falls in no band");
+            if (explain_)
+                say(input_text() + " in band [" + num(b->lower) + ", " + num(b->upper) + ")" +
+                    (b->label.empty() ? std::string() : " '" + b->label + "'") + " -> " + num(b->points));
+            return points(b->points);
         }
-        const auto& bp = r.breakpoints;
-        if (x() < bp.front().first) {
-            const double p = r.below.value_or(bp.front().second);
-            if (explain_) say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
-            return points(p);
+        const double p = kernel::interpolate(r, x());
+        if (explain_) {
+            const auto& bp = r.breakpoints;
+            if (x() < bp.front().first) say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
+            else if (x() >= bp.back().first) say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
+            else say(input_text() + " interpolated between breakpoints -> " + num(p));
         }
-        if (x() >= bp.back().first) {
-            const double p = x() == bp.back().first ? bp.back().second : r.above.value_or(bp.back().second);
-            if (explain_) say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
-            return points(p);
-        }
-        std::size_t i = 1;
-        while (bp[i].first <= x()) ++i;
-        const auto& a = bp[i - 1];
-        const auto& b = bp[i];
-        const double p = a.second + (b.second - a.second) * (x() - a.first) / (b.first - a.first);
-        if (explain_) say(input_text() + " between breakpoints (" + num(a.first) + ", " + num(a.second) + ") and (" + num(b.first) +
-            ", " + num(b.second) + "), interpolated -> " + num(p));
         return points(p);
     }
 
@@ -308,17 +402,13 @@ public:
         const double bad = ref(r.unacceptable), good = ref(r.satisfactory);
         if (std::isnan(bad) || std::isnan(good)) return missing_cohort();
         if (bad == good) return problem("satisfactory and unacceptable values are both " + num(bad));
-        double score = r.base + r.span * (x() - bad) / (good - bad);
-        std::string note;
-        if (explain_) note = num(r.base) + " + " + num(r.span) + " x (" + num(x()) + " - " + num(bad) + ") / (" + num(good) +
-                           " - " + num(bad) + ") = " + num(score);
-        if (r.clamp) {
-            const double c = std::clamp(score, r.clamp->first, r.clamp->second);
-            if (c != score && explain_) note += ", clamped to " + num(c);
-            score = c;
-        }
-        if (explain_) say(note + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
-        return points(score / 100.0 * u_.max);
+        const double score = kernel::efficacy_score(r, x(), bad, good);
+        const double p = kernel::efficacy(r, score, u_.max);
+        if (explain_)
+            say(num(r.base) + " + " + num(r.span) + " x (" + num(x()) + " - " + num(bad) + ") / (" + num(good) + " - " +
+                num(bad) + ") = " + num(score) + (p / u_.max * 100 != score ? ", clamped to " + num(p / u_.max * 100) : std::string()) +
+                " of 100 x " + num(u_.max) + " = " + num(p));
+        return points(p);
     }
 
     Outcome operator()(const RankRule& r) {
@@ -470,63 +560,40 @@ public:
     Outcome operator()(const NormaliseRule& r) {
         if (!number()) return missing_or_problem();
         const Cohort& c = cohort_for(col_, r.scope, u_.category);
-        const double sign = r.direction == Direction::lower_is_better ? -1.0 : 1.0;
-        const double v = sign * x();
-        // Cohort statistics of the direction-adjusted values.
-        const double lo = sign > 0 ? c.min : -c.max, hi = sign > 0 ? c.max : -c.min;
-        double score = nan;
-        std::string how;
-        switch (r.method) {
-            case NormaliseMethod::minmax:
-                if (!(hi > lo)) return problem("min-max normalisation needs at least two distinct values in the cohort");
-                score = (v - lo) / (hi - lo) * (r.hi - r.lo) + r.lo;
-                if (explain_) how = "min-max over " + std::to_string(c.n) + " units [" + num(sign > 0 ? lo : -hi) + ", " +
-                      num(sign > 0 ? hi : -lo) + "]" + (sign < 0 ? " (lower is better)" : "") + " to [" + num(r.lo) + ", " + num(r.hi) + "]";
-                break;
-            case NormaliseMethod::goalposts: {
-                double xv = x(), l = r.lower, u = r.upper;
-                if (r.log) {
-                    if (!(xv > 0)) return problem("log goalposts need a value > 0, got " + num(xv));
-                    xv = std::log10(xv);
-                    l = std::log10(l);
-                    u = std::log10(u);
-                }
-                const double t = sign > 0 ? (xv - l) / (u - l) : (xv - u) / (l - u);
-                score = 100.0 * (r.truncate ? std::clamp(t, 0.0, 1.0) : t);
-                if (explain_) how = std::string("goalposts [") + num(r.lower) + ", " + num(r.upper) + "]" + (r.log ? " on log10" : "") +
-                      (sign < 0 ? " (lower is better)" : "");
-                break;
-            }
-            case NormaliseMethod::zscore: {
-                const double mean = sign * c.mean;
-                if (!(c.sd > 0)) return problem("z-score needs a cohort with a non-zero standard deviation");
-                score = (v - mean) / c.sd * r.sd_out + r.mean_out;
-                if (explain_) how = "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")";
-                break;
-            }
-            case NormaliseMethod::distance_to_target: {
-                const double target = sign * ref(r.target);
-                if (std::isnan(target)) return missing_cohort();
-                if (target == lo) return problem("target equals the cohort's worst value " + num(sign * lo));
-                const double t = (v - lo) / (target - lo);
-                score = 100.0 * (r.cap ? std::min(t, 1.0) : t);
-                if (explain_) how = "distance to target " + num(sign * target) + " from worst " + num(sign * lo);
-                break;
-            }
-            case NormaliseMethod::percentile_rank: {
-                const std::size_t n = c.n;
-                if (n < 2) return problem("percentile rank needs at least two units in the cohort");
-                const std::size_t worse = sign > 0 ? c.below(x()) : c.above(x());
-                score = 100.0 * static_cast<double>(worse) / static_cast<double>(n - 1);
-                if (explain_) how = "percentile rank among " + std::to_string(n);
-                break;
-            }
-        }
-        if (explain_) say(input_text() + ", " + how + " -> " + num(score) + " of 100 x " + num(u_.max) + " = " + num(score / 100 * u_.max));
-        return points(score / 100.0 * u_.max);
+        const double target = r.method == NormaliseMethod::distance_to_target ? ref(r.target) : nan;
+        const double score = kernel::normalised(r, x(), c, target);
+        if (std::isnan(score)) return problem(normalise_problem(r, c, target));
+        const double p = score / 100.0 * u_.max;
+        if (explain_) say(input_text() + ", " + normalise_text(r, c, target) + " -> " + num(score) + " of 100 x " + num(u_.max) + " = " + num(p));
+        return points(p);
     }
 
 private:
+    [[nodiscard]] std::string normalise_problem(const NormaliseRule& r, const Cohort& c, double target) const {
+        switch (r.method) {
+            case NormaliseMethod::minmax: return "min-max normalisation needs at least two distinct values in the cohort";
+            case NormaliseMethod::goalposts: return "log goalposts need a value > 0, got " + num(x());
+            case NormaliseMethod::zscore: return "z-score needs a cohort with a non-zero standard deviation";
+            case NormaliseMethod::distance_to_target:
+                return std::isnan(target) ? "the cohort target cannot be computed" : "target " + num(target) + " equals the cohort's worst value";
+            case NormaliseMethod::percentile_rank: return "percentile rank needs at least two units in the cohort (has " + std::to_string(c.n) + ")";
+        }
+        return "cannot normalise";
+    }
+    [[nodiscard]] static std::string normalise_text(const NormaliseRule& r, const Cohort& c, double target) {
+        const char* lower = r.direction == Direction::lower_is_better ? " (lower is better)" : "";
+        switch (r.method) {
+            case NormaliseMethod::minmax:
+                return "min-max over " + std::to_string(c.n) + " units [" + num(c.min) + ", " + num(c.max) + "]" + lower + " to [" +
+                       num(r.lo) + ", " + num(r.hi) + "]";
+            case NormaliseMethod::goalposts:
+                return "goalposts [" + num(r.lower) + ", " + num(r.upper) + "]" + (r.log ? " on log10" : "") + lower;
+            case NormaliseMethod::zscore: return "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")" + lower;
+            case NormaliseMethod::distance_to_target: return "distance to target " + num(target) + lower;
+            case NormaliseMethod::percentile_rank: return "percentile rank among " + std::to_string(c.n) + lower;
+        }
+        return {};
+    }
     [[nodiscard]] double x() const { return col_.x[u_.unit]; }
     [[nodiscard]] bool number() const { return !std::isnan(x()); }
     // "court_attended/court_required = 32/55 x 100 = 58.1818" or "caseload = 12".

@@ -65,6 +65,73 @@ inline std::string unit_leaf(const Unit& unit, const std::string& path) {
     return "unit '" + unit.id + "', " + path;
 }
 
+// Scores the units of one category on a numeric rule in a tight loop, with the same kernels as UnitScorer.
+// Units it cannot score (no input, a value the rule rejects) are listed in `careful`, where UnitScorer says
+// why. Returns false for rules without a column kernel (those read events, text or ranks).
+struct ColumnKernel {
+    const LeafColumn& col;
+    std::size_t category;
+    double max;
+    const std::vector<std::size_t>& members;
+    double* out;  // the leaf's ratio column, indexed by unit
+    std::vector<std::size_t>& careful;
+
+    [[nodiscard]] double ref(const Reference& r) const {
+        return r.cohort ? cohort_for(col, r.scope, category).stat(*r.cohort) : r.value;
+    }
+    template <class Points>
+    bool loop(Points&& points) {
+        for (std::size_t u : members) {
+            const double x = col.x[u];
+            const double p = std::isnan(x) ? nan : points(x);
+            if (std::isnan(p)) careful.push_back(u);
+            else out[u] = p / max;
+        }
+        return true;
+    }
+    bool operator()(const ThresholdRule& r) {
+        const double v = ref(r.value);
+        if (std::isnan(v)) return false;
+        return loop([&](double x) { return compare(x, r.op, v) ? max : 0.0; });
+    }
+    bool operator()(const CompletionRule& r) {
+        const double target = ref(r.target);
+        if (!(target > 0)) return false;
+        return loop([&](double x) { return kernel::completion(r, x, target, max); });
+    }
+    bool operator()(const LinearRule& r) {
+        const double z = ref(r.zero_at), f = ref(r.full_at);
+        if (std::isnan(z) || std::isnan(f) || z == f) return false;
+        return loop([&](double x) { return kernel::linear(x, z, f, max); });
+    }
+    bool operator()(const ShortfallRule& r) {
+        const double reference = ref(r.reference);
+        if (std::isnan(reference)) return false;
+        return loop([&](double x) { return kernel::shortfall(r, kernel::shortfall_steps(r, x, reference), max); });
+    }
+    bool operator()(const BandsRule& r) {
+        if (r.mode == BandMode::interpolate) return loop([&](double x) { return kernel::interpolate(r, x); });
+        return loop([&](double x) {
+            const Band* b = kernel::step_band(r, x);
+            return b ? b->points : nan;
+        });
+    }
+    bool operator()(const EfficacyRule& r) {
+        const double bad = ref(r.unacceptable), good = ref(r.satisfactory);
+        if (std::isnan(bad) || std::isnan(good) || bad == good) return false;
+        return loop([&](double x) { return kernel::efficacy(r, kernel::efficacy_score(r, x, bad, good), max); });
+    }
+    bool operator()(const NormaliseRule& r) {
+        const Cohort& c = cohort_for(col, r.scope, category);
+        const double target = r.method == NormaliseMethod::distance_to_target ? ref(r.target) : nan;
+        return loop([&](double x) { return kernel::normalised(r, x, c, target) / 100.0 * max; });
+    }
+    template <class Other>
+    bool operator()(const Other&) {
+        return false;
+    }
+};
+
 class Engine {
 public:
     Engine(const Framework& fw, const Dataset& data, const ScoreOptions& options)
@@ -87,10 +154,10 @@ public:
         problems_.throw_if_any("scoring failed:");
         std::vector<std::string> ids;
         for (const auto& u : card.units) ids.push_back(u.id);
-        const Eigen::MatrixXd ratio =
+        card.node_points =
             aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio, ids, problems_.list);
         problems_.throw_if_any("aggregation failed:");
-        card.node_points = node_points(card, ratio);
+        ratios_to_points(card.node_points, weights_.max_points, card.unit_category);
         card.weighted_total = card.node_points.col(0);
         apply_adjustments(card);
         problems_.throw_if_any("adjustments failed:");
@@ -324,51 +391,68 @@ private:
         const std::size_t units = card.units.size();
         card.leaf_ratio = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(units),
                                                     static_cast<Eigen::Index>(card.leaves.size()), nan);
+        std::vector<std::vector<std::size_t>> members(weights_.categories.size());  // units per category
+        for (std::size_t u = 0; u < units; ++u) members[card.unit_category[u]].push_back(u);
+        std::vector<std::size_t> careful;
         for (std::size_t j = 0; j < card.leaves.size(); ++j) {
             LeafColumn& col = trace.columns[j];
             build_column(card, j, col);
             const std::size_t leaf = card.leaves[j];
             const Node& node = fw_.nodes[leaf];
-            const std::string path = fw_.path(leaf);
-            std::vector<std::size_t> need_mean;
-            std::vector<const Rule*> rule_of;  // per category, looked up once per leaf
-            for (const auto& category : weights_.categories) rule_of.push_back(&node.rule_for(category));
-            const bool any_events = !col.events.empty();
-            for (std::size_t u = 0; u < units; ++u) {
-                if (!col.applies[u]) continue;
-                const std::size_t c = card.unit_category[u];
+            double* out = card.leaf_ratio.col(static_cast<Eigen::Index>(j)).data();
+            careful.clear();
+            for (std::size_t c = 0; c < weights_.categories.size(); ++c) {
                 const double max = weights_.max_points[c][leaf];
-                UnitScorer scorer(col, UnitView{u, c, max}, nullptr);
-                Outcome o = std::visit(scorer, *rule_of[c]);
-                if (!o.problem.empty()) {
-                    problems_.add(unit_leaf(card.units[u], path) + ": " + o.problem);
-                    continue;
-                }
-                if (const Event* ov = any_events ? override_event(col, u) : nullptr) {
-                    card.explanations[u].push_back({path, "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
-                                                    "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
-                    o.points = ov->value;
-                }
-                if (!std::isnan(o.points)) {
-                    card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j)) = o.points / max;
-                    continue;
-                }
-                switch (node.missing) {
-                    case MissingPolicy::error:
-                        problems_.add(unit_leaf(card.units[u], path) + ": missing (" + o.missing + ")");
-                        break;
-                    case MissingPolicy::zero:
-                        card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j)) = 0.0;
-                        card.explanations[u].push_back({path, "missing", 0.0, o.missing + ": scored 0 (missing: zero)"});
-                        break;
-                    case MissingPolicy::mean: need_mean.push_back(u); break;
-                    case MissingPolicy::exclude:
-                        card.explanations[u].push_back({path, "missing", 0.0,
-                                                        o.missing + ": excluded, its siblings are reweighted (missing: exclude)"});
-                        break;
-                }
+                if (max == 0.0 || members[c].empty()) continue;
+                const Rule& rule = node.rule_for(weights_.categories[c]);
+                // Events (judgements, overrides) need the careful path for every unit of the leaf.
+                const bool fast = col.events.empty() &&
+                                  std::visit(ColumnKernel{col, c, max, members[c], out, careful}, rule);
+                if (!fast) careful.insert(careful.end(), members[c].begin(), members[c].end());
             }
-            impute_means(card, j, need_mean, path);
+            if (careful.empty()) continue;
+            std::sort(careful.begin(), careful.end());  // explanations and problems in unit order
+            std::vector<std::size_t> need_mean;
+            for (std::size_t u : careful) score_unit(card, col, j, u, need_mean);
+            impute_means(card, j, need_mean, fw_.path(leaf));
+        }
+    }
+
+    // One unit on one leaf, with every check: problems, overrides and the missing-data policy.
+    void score_unit(ScoreCard& card, const LeafColumn& col, std::size_t j, std::size_t u, std::vector<std::size_t>& need_mean) {
+        const std::size_t leaf = card.leaves[j];
+        const Node& node = fw_.nodes[leaf];
+        const std::size_t c = card.unit_category[u];
+        const double max = weights_.max_points[c][leaf];
+        UnitScorer scorer(col, UnitView{u, c, max}, nullptr);
+        Outcome o = std::visit(scorer, node.rule_for(weights_.categories[c]));
+        if (!o.problem.empty()) {
+            problems_.add(unit_leaf(card.units[u], fw_.path(leaf)) + ": " + o.problem);
+            return;
+        }
+        double& ratio = card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j));
+        if (const Event* ov = override_event(col, u)) {
+            card.explanations[u].push_back({fw_.path(leaf), "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
+                                            "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
+            o.points = ov->value;
+        }
+        if (!std::isnan(o.points)) {
+            ratio = o.points / max;
+            return;
+        }
+        switch (node.missing) {
+            case MissingPolicy::error:
+                problems_.add(unit_leaf(card.units[u], fw_.path(leaf)) + ": missing (" + o.missing + ")");
+                break;
+            case MissingPolicy::zero:
+                ratio = 0.0;
+                card.explanations[u].push_back({fw_.path(leaf), "missing", 0.0, o.missing + ": scored 0 (missing: zero)"});
+                break;
+            case MissingPolicy::mean: need_mean.push_back(u); break;
+            case MissingPolicy::exclude:
+                card.explanations[u].push_back({fw_.path(leaf), "missing", 0.0,
+                                                o.missing + ": excluded, its siblings are reweighted (missing: exclude)"});
+                break;
         }
     }
 
@@ -402,18 +486,6 @@ private:
                                             "no value: scored the mean of " + std::to_string(count[c]) + " units in its category, " +
                                                 num(100 * mean) + "% of the maximum (missing: mean)"});
         }
-    }
-
-    Eigen::MatrixXd node_points(const ScoreCard& card, const Eigen::MatrixXd& ratio) const {
-        Eigen::MatrixXd points(ratio.rows(), ratio.cols());
-        for (Eigen::Index u = 0; u < ratio.rows(); ++u) {
-            const auto& maxes = weights_.max_points[card.unit_category[static_cast<std::size_t>(u)]];
-            for (Eigen::Index n = 0; n < ratio.cols(); ++n) {
-                const double m = maxes[static_cast<std::size_t>(n)];
-                points(u, n) = m == 0.0 ? 0.0 : ratio(u, n) * m;  // NaN stays NaN: excluded
-            }
-        }
-        return points;
     }
 
     void apply_adjustments(ScoreCard& card) {
