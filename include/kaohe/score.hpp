@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -195,7 +196,7 @@ private:
     std::string join_categories() const {
         std::string out;
         for (const auto& c : fw_.categories) out += (out.empty() ? "'" : ", '") + c.id + "'";
-        return out + "'";
+        return out;
     }
 
     void check_items(const ScoreCard& card) {
@@ -466,13 +467,18 @@ private:
     void impute_means(ScoreCard& card, std::size_t j, const std::vector<std::size_t>& need, const std::string& path) {
         if (need.empty()) return;
         const auto col = static_cast<Eigen::Index>(j);
-        std::vector<double> sum(weights_.categories.size(), 0.0);
-        std::vector<std::size_t> count(weights_.categories.size(), 0);
+        // Ratios per category, summed in sorted order so that the mean does not depend on the order of the units.
+        std::vector<std::vector<double>> scored(weights_.categories.size());
         for (std::size_t u = 0; u < card.units.size(); ++u) {
             const double r = card.leaf_ratio(static_cast<Eigen::Index>(u), col);
-            if (std::isnan(r)) continue;
-            sum[card.unit_category[u]] += r;
-            ++count[card.unit_category[u]];
+            if (!std::isnan(r)) scored[card.unit_category[u]].push_back(r);
+        }
+        std::vector<double> sum(scored.size(), 0.0);
+        std::vector<std::size_t> count(scored.size(), 0);
+        for (std::size_t c = 0; c < scored.size(); ++c) {
+            std::sort(scored[c].begin(), scored[c].end());
+            sum[c] = std::accumulate(scored[c].begin(), scored[c].end(), 0.0);
+            count[c] = scored[c].size();
         }
         for (std::size_t u : need) {
             const std::size_t c = card.unit_category[u];
@@ -549,7 +555,8 @@ private:
         return adj.kind == AdjustmentKind::penalty ? -sum : sum;
     }
 
-    std::vector<std::vector<FiredVeto>> fire_vetoes(const ScoreCard& card) {
+    // `graded[u]` is the total that grading uses (rounded when the ranking says so); a veto on "total" reads it.
+    std::vector<std::vector<FiredVeto>> fire_vetoes(const ScoreCard& card, const std::vector<double>& graded) {
         std::vector<std::vector<FiredVeto>> fired(card.units.size());
         for (const auto& v : fw_.vetoes) {
             for (std::size_t u = 0; u < card.units.size(); ++u) {
@@ -558,7 +565,7 @@ private:
                 if (!v.when) continue;
                 const Condition& c = *v.when;
                 double value = nan;
-                if (c.item == "total") value = card.total(static_cast<Eigen::Index>(u));
+                if (c.item == "total") value = graded[u];
                 else value = data_->values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(*data_->item_index(c.item)));
                 if (std::isnan(value)) {
                     card_warnings_.push_back("veto '" + v.id + "' cannot be checked for unit '" + card.units[u].id + "': no value for '" + c.item + "'");
@@ -573,16 +580,16 @@ private:
 
     void rank_and_grade(ScoreCard& card) {
         const std::size_t units = card.units.size();
-        auto fired = fire_vetoes(card);
-        card.disqualified.assign(units, false);
-        for (std::size_t u = 0; u < units; ++u)
-            for (const auto& f : fired[u])
-                if (f.veto->effect == VetoEffect::disqualify) card.disqualified[u] = true;
         std::vector<double> value(units);
         for (std::size_t u = 0; u < units; ++u) {
             const double t = card.total(static_cast<Eigen::Index>(u));
             value[u] = fw_.ranking.on_rounded_total && fw_.rounding.total ? round_half_up(t, *fw_.rounding.total) : t;
         }
+        auto fired = fire_vetoes(card, value);
+        card.disqualified.assign(units, false);
+        for (std::size_t u = 0; u < units; ++u)
+            for (const auto& f : fired[u])
+                if (f.veto->effect == VetoEffect::disqualify) card.disqualified[u] = true;
         std::vector<std::vector<double>> keys;
         for (const auto& id : fw_.ranking.tie_break) {
             const auto n = static_cast<Eigen::Index>(*fw_.find(id));
@@ -616,7 +623,7 @@ private:
         for (const auto& u : card.units) in.unit_ids.push_back(u.id);
         in.score = value;
         in.rank_order = order;
-        in.rank = overall;
+        in.rank = fw_.grading.pool == CohortScope::all ? overall : in_category;  // the rank within the quota pool
         in.pool.resize(units);
         in.in_pool.resize(units);
         for (std::size_t u = 0; u < units; ++u) {

@@ -111,6 +111,21 @@ inline void validate_structure(const Framework& fw) {
             throw framework_error({src, fw.path(i)}, "leaf indicator has no scoring rule");
         if (!n.is_leaf() && n.rule)
             throw framework_error({src, fw.path(i)}, "a group with children cannot have its own rule");
+        if (!n.rule_by_category.empty() && !n.rule)
+            throw framework_error({src, fw.path(i)}, "rule_by_category needs a base rule");
+        for (const auto& [category, rule] : n.rule_by_category) {
+            // A category may change a rule's parameters, not what the indicator is: the type and the data it
+            // reads stay the same, so that cohorts and explanations compare like with like.
+            if (rule.index() != n.rule->index())
+                throw framework_error({src, fw.path(i)}, std::string("rule_by_category '") + category + "' changes the rule type from '" +
+                                                             rule_name(*n.rule) + "' to '" + rule_name(rule) + "'; only parameters may differ");
+            const Input* base = rule_input(*n.rule);
+            const Input* own = rule_input(rule);
+            if (base && own && (base->item != own->item || base->denominator != own->denominator || base->scale != own->scale))
+                throw framework_error({src, fw.path(i)}, "rule_by_category '" + category + "' reads '" + own->item +
+                                                             "' but the base rule reads '" + base->item +
+                                                             "'; a category may change parameters, not the input");
+        }
     }
     for (const auto& a : fw.adjustments) {
         if (a.id.empty()) throw framework_error({src, "$.adjustments"}, "an adjustment has an empty id");

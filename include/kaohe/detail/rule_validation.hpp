@@ -23,7 +23,7 @@ struct RuleChecker {
     }
     void points(double v, const char* what) const {
         if (!std::isfinite(v) || v < 0 || v > max * (1 + 1e-12))
-            fail(std::string(what) + " = " + std::to_string(v) + " is outside the leaf's [0, " + std::to_string(max) +
+            fail(std::string(what) + " = " + fmt(v) + " is outside the leaf's [0, " + fmt(max) +
                  "] points");
     }
     void reference(const Reference& r, const char* what) const {
@@ -76,15 +76,15 @@ struct RuleChecker {
             for (std::size_t i = 0; i < bands.size(); ++i) {
                 const Band& b = bands[i];
                 if (std::isnan(b.lower) || std::isnan(b.upper) || !(b.lower < b.upper))
-                    fail("band [" + std::to_string(b.lower) + ", " + std::to_string(b.upper) + ") is empty or invalid");
+                    fail("band [" + fmt(b.lower) + ", " + fmt(b.upper) + ") is empty or invalid");
                 points(b.points, "band points");
                 if (i == 0) continue;
                 const Band& prev = bands[i - 1];
                 if (prev.upper > b.lower)
-                    fail("bands [" + std::to_string(prev.lower) + ", " + std::to_string(prev.upper) + ") and [" +
-                         std::to_string(b.lower) + ", " + std::to_string(b.upper) + ") overlap; bands are half-open [lower, upper)");
+                    fail("bands [" + fmt(prev.lower) + ", " + fmt(prev.upper) + ") and [" +
+                         fmt(b.lower) + ", " + fmt(b.upper) + ") overlap; bands are half-open [lower, upper)");
                 if (prev.upper < b.lower)
-                    fail("gap between bands: values in [" + std::to_string(prev.upper) + ", " + std::to_string(b.lower) +
+                    fail("gap between bands: values in [" + fmt(prev.upper) + ", " + fmt(b.lower) +
                          ") fall in no band");
             }
         } else {
