@@ -1,0 +1,448 @@
+"""Reading analysts' tables (CSV in UTF-8, UTF-8 with BOM or GB18030; XLSX) and turning units, results and
+events into the arrays the engine takes. Every bad cell raises a DataError naming the file (or "DataFrame"),
+the row, the column and the reason; nothing is silently dropped.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, located
+
+__all__ = ["read_table", "TableLike", "Units", "Results", "Events", "to_units", "to_results", "to_events"]
+
+TableLike = Union[str, "os.PathLike[str]", pd.DataFrame]
+
+#: Encodings tried, in order, when a CSV file's encoding is not given.
+AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_BAD_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "na", "n/a",
+                "#n/a", "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!"}
+
+
+def _decode(raw: bytes, name: str, encoding: Optional[str]) -> Tuple[str, str]:
+    """Decode a file's bytes with the given encoding, or the first of AUTO_ENCODINGS that fits."""
+    tried = [encoding] if encoding else list(AUTO_ENCODINGS)
+    first_error: Optional[UnicodeDecodeError] = None
+    for enc in tried:
+        try:
+            text = raw.decode("utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc)
+            return text, enc
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+        except LookupError:
+            raise located(DataError, f"unknown encoding '{enc}'", file=name) from None
+    assert first_error is not None
+    line = raw[: first_error.start].count(b"\n") + 1
+    hint = ("give the file's encoding (encoding='gb18030', 'gbk', 'utf-8' ...)" if not encoding
+            else "the file is not in this encoding; try encoding=None to detect it")
+    raise located(DataError, f"cannot decode byte 0x{raw[first_error.start]:02x} at line {line} as "
+                  f"{' or '.join(tried)}; {hint}", file=name)
+
+
+def read_table(path: Union[str, "os.PathLike[str]"], *, encoding: Optional[str] = None,
+               sheet: Union[str, int, None] = None) -> pd.DataFrame:
+    """Read a CSV or XLSX table with every cell as text (so numbers are checked strictly later).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` (or ``.txt``) file, or an ``.xlsx``/``.xlsm`` workbook.
+    encoding : str, optional
+        CSV encoding. By default UTF-8 (with or without BOM) is tried, then GB18030 (which covers GBK/GB2312).
+    sheet : str or int, optional
+        Worksheet name or index for workbooks (default: the first sheet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cells as ``str`` (``""`` for empty cells). ``df.attrs["source"]`` is the file name and
+        ``df.attrs["encoding"]`` the encoding used.
+    """
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise located(DataError, "no such file", file=name)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in EXCEL_SUFFIXES:
+        frame = _read_excel(name, sheet)
+        frame.attrs["encoding"] = "xlsx"
+    elif suffix in (".csv", ".txt", ".tsv"):
+        with open(name, "rb") as handle:
+            raw = handle.read()
+        if not raw.strip():
+            raise located(DataError, "the file is empty", file=name)
+        text, used = _decode(raw, name, encoding)
+        frame = _read_csv_text(text, name, sep="\t" if suffix == ".tsv" else ",")
+        frame.attrs["encoding"] = used
+    else:
+        raise located(DataError, f"unsupported table format '{suffix or name}': use .csv or .xlsx", file=name)
+    frame.attrs["source"] = name
+    return frame
+
+
+def _check_header(columns: Sequence[str], name: str) -> List[str]:
+    header = [str(c).strip() for c in columns]
+    seen: Dict[str, int] = {}
+    for i, col in enumerate(header):
+        if not col or col.startswith("Unnamed:"):
+            raise located(DataError, f"column {i + 1} has no name", file=name, row=1)
+        if col in seen:
+            raise located(DataError, f"column '{col}' appears twice (columns {seen[col] + 1} and {i + 1})",
+                          file=name, row=1)
+        seen[col] = i
+    return header
+
+
+def _read_csv_text(text: str, name: str, sep: str) -> pd.DataFrame:
+    import csv
+
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise located(DataError, "the file is empty", file=name)
+    header = _check_header(rows[0], name)
+    body: List[List[str]] = []
+    for i, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, as spreadsheets leave them
+        if len(row) != len(header):
+            raise located(DataError, f"has {len(row)} cells but the header has {len(header)}", file=name, row=i)
+        body.append([cell.strip() for cell in row])
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame.index = pd.RangeIndex(2, 2 + len(body))  # index = table row number, for error messages
+    frame.attrs["rows_are_lines"] = True
+    return frame
+
+
+def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise located(DataError, "reading .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=name) from None
+    try:
+        book = pd.ExcelFile(name, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise located(DataError, f"not a readable .xlsx workbook ({exc})", file=name) from None
+    names = book.sheet_names
+    if isinstance(sheet, str) and sheet not in names:
+        raise located(DataError, f"no sheet named '{sheet}' (sheets: {', '.join(names)})", file=name)
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise located(DataError, f"no sheet number {sheet} (the workbook has {len(names)})", file=name)
+    raw = book.parse(sheet if sheet is not None else 0, header=None, dtype=object)
+    raw = raw.dropna(how="all")
+    if raw.empty:
+        raise located(DataError, f"sheet '{sheet if sheet is not None else names[0]}' is empty", file=name)
+    header = _check_header(["" if _blank(v) else str(v) for v in raw.iloc[0]], name)
+    body = raw.iloc[1:].map(lambda v: "" if _blank(v) else _excel_text(v))
+    body.columns = header
+    body.index = pd.Index([int(i) + 1 for i in body.index])  # worksheet row numbers (1-based)
+    body.attrs["rows_are_lines"] = True
+    return body
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _excel_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value).strip()
+
+
+def _source_of(frame: pd.DataFrame, default: str) -> str:
+    return str(frame.attrs.get("source", default))
+
+
+def _row_of(frame: pd.DataFrame, label: Any) -> Optional[int]:
+    """The table row of an index label: file row numbers for read tables, the label itself otherwise."""
+    if frame.attrs.get("rows_are_lines"):
+        return int(label)
+    return None
+
+
+def _where(frame: pd.DataFrame, label: Any, column: Optional[str], default_source: str) -> Dict[str, Any]:
+    row = _row_of(frame, label)
+    source = _source_of(frame, default_source)
+    if row is None and not frame.attrs.get("rows_are_lines"):
+        source = f"{source} (row label {label!r})"
+    return {"file": source, "row": row, "column": column}
+
+
+def parse_cell(value: Any) -> Union[float, str, None]:
+    """A cell as a number, a text answer or None (blank). NaN/inf spellings and percents are errors."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isnan(number):
+            return None  # pandas' missing marker in a DataFrame the caller built
+        if math.isinf(number):
+            raise ValueError("value is infinite")
+        return number
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.lower() in _BAD_NUMBERS:
+        raise ValueError(f"'{text}' is not a number: leave the cell empty for a missing value")
+    if text.endswith("%"):
+        raise ValueError(f"'{text}' is a percentage: write it as a plain number ({text[:-1].strip()})")
+    try:
+        number = float(text.replace(",", "")) if _looks_numeric(text) else None
+    except ValueError:
+        number = None
+    if number is None:
+        return text
+    if math.isinf(number):
+        raise ValueError(f"'{text}' is too large to be a number")
+    return number
+
+
+def _looks_numeric(text: str) -> bool:
+    return any(c.isdigit() for c in text) and all(c.isdigit() or c in "+-.eE," for c in text)
+
+
+def to_bool(value: Any, where: Dict[str, Any]) -> bool:
+    if _blank(value) or (isinstance(value, str) and not value.strip()):
+        return True
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "y", "是", "1.0"):
+        return True
+    if text in ("false", "0", "no", "n", "否", "0.0"):
+        return False
+    raise located(DataError, f"'{value}' is not true/false", **where)
+
+
+@dataclass
+class Units:
+    """The assessed units: ids, display names, categories and pool membership, in order."""
+
+    ids: List[str]
+    names: List[str]
+    categories: List[str]
+    in_pool: List[bool]
+    source: str = ""
+
+    @property
+    def index(self) -> Dict[str, int]:
+        return {u: i for i, u in enumerate(self.ids)}
+
+
+@dataclass
+class Results:
+    """Raw results: a units x items matrix (NaN = missing) plus text answers for categorical items."""
+
+    items: List[str]
+    values: np.ndarray
+    text: List[Tuple[int, int, str]] = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass
+class Events:
+    """Events (deductions, bonuses, ratings, manual scores, judgements, overrides, vetoes, grades)."""
+
+    rows: List[Tuple[str, str, str, str, str, str, str, float, float, float, str, str, str, int]]
+    source: str = ""
+
+
+def _frame(table: TableLike, what: str, encoding: Optional[str], sheet: Union[str, int, None]) -> pd.DataFrame:
+    if isinstance(table, pd.DataFrame):
+        return table
+    if isinstance(table, (str, os.PathLike)):
+        return read_table(table, encoding=encoding, sheet=sheet)
+    raise TypeError(f"{what} must be a pandas DataFrame or a path to a CSV/XLSX file, not {type(table).__name__}")
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str, default: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise located(DataError, f"the {what} table needs column(s) {', '.join(missing)} "
+                      f"(it has: {', '.join(map(str, frame.columns))})", file=_source_of(frame, default))
+
+
+def _text(value: Any) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+UNIT_COLUMNS = ("id", "name", "category", "in_pool")
+
+
+def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[str, int, None] = None) -> Units:
+    """Units from a table with columns ``id, name, category[, in_pool]``."""
+    frame = _frame(table, "units", encoding, sheet)
+    default = "units DataFrame"
+    if "id" not in frame.columns and frame.index.name == "id":
+        frame = frame.reset_index()
+    _require(frame, ["id"], "units", default)
+    extra = [c for c in frame.columns if c not in UNIT_COLUMNS]
+    if extra:
+        raise located(DataError, f"unknown column(s) {', '.join(map(str, extra))} in the units table "
+                      f"(allowed: {', '.join(UNIT_COLUMNS)})", file=_source_of(frame, default))
+    ids, names, cats, pool = [], [], [], []
+    seen: Dict[str, Any] = {}
+    for label, row in frame.iterrows():
+        where = _where(frame, label, "id", default)
+        uid = _text(row["id"])
+        if not uid:
+            raise located(DataError, "unit id is empty", **where)
+        if uid in seen:
+            raise located(DataError, f"unit '{uid}' is listed twice", **where)
+        seen[uid] = label
+        ids.append(uid)
+        names.append(_text(row["name"]) if "name" in frame.columns else "")
+        cats.append(_text(row["category"]) if "category" in frame.columns else "")
+        pool.append(to_bool(row["in_pool"], _where(frame, label, "in_pool", default)) if "in_pool" in frame.columns else True)
+    if not ids:
+        raise located(DataError, "the units table has no units", file=_source_of(frame, default))
+    return Units(ids, names, cats, pool, _source_of(frame, default))
+
+
+def to_results(table: TableLike, units: Units, *, encoding: Optional[str] = None,
+               sheet: Union[str, int, None] = None) -> Results:
+    """Results from a wide table (``unit`` + one column per item) or a long one (``unit, item, value``)."""
+    frame = _frame(table, "results", encoding, sheet)
+    default = "results DataFrame"
+    if "unit" not in frame.columns and frame.index.name == "unit":
+        frame = frame.reset_index()
+    _require(frame, ["unit"], "results", default)
+    if "item" in frame.columns:
+        return _long_results(frame, units, default)
+    return _wide_results(frame, units, default)
+
+
+def _unit_rows(frame: pd.DataFrame, units: Units, default: str) -> np.ndarray:
+    """Row i of the frame -> unit index; unknown units are errors naming the row."""
+    index = units.index
+    positions = np.empty(len(frame), dtype=np.int64)
+    for i, (label, uid) in enumerate(zip(frame.index, frame["unit"])):
+        key = _text(uid)
+        if key not in index:
+            raise located(DataError, f"unknown unit '{key}' (not in the units table)", **_where(frame, label, "unit", default))
+        positions[i] = index[key]
+    return positions
+
+
+def _wide_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
+    items = [str(c) for c in frame.columns if c != "unit"]
+    positions = _unit_rows(frame, units, default)
+    dup = pd.Series(positions).duplicated()
+    if dup.any():
+        i = int(np.argmax(dup.to_numpy()))
+        raise located(DataError, f"unit '{units.ids[positions[i]]}' has two rows",
+                      **_where(frame, frame.index[i], "unit", default))
+    values = np.full((len(units.ids), len(items)), np.nan, order="F")
+    text: List[Tuple[int, int, str]] = []
+    for j, item in enumerate(items):
+        column = frame[item]
+        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+            numbers = column.to_numpy(dtype=np.float64)
+            bad = np.isinf(numbers)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise located(DataError, "value is infinite", **_where(frame, frame.index[i], item, default))
+            values[positions, j] = numbers
+            continue
+        for i, cell in enumerate(column.to_numpy(dtype=object)):
+            try:
+                parsed = parse_cell(cell)
+            except ValueError as exc:
+                raise located(DataError, str(exc), **_where(frame, frame.index[i], item, default)) from None
+            if isinstance(parsed, str):
+                text.append((int(positions[i]), j, parsed))
+            elif parsed is not None:
+                values[positions[i], j] = parsed
+    return Results(items, values, text, _source_of(frame, default))
+
+
+def _long_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
+    _require(frame, ["unit", "item", "value"], "results", default)
+    extra = [c for c in frame.columns if c not in ("unit", "item", "value")]
+    if extra:
+        raise located(DataError, f"unknown column(s) {', '.join(map(str, extra))} in a long results table "
+                      "(allowed: unit, item, value)", file=_source_of(frame, default))
+    positions = _unit_rows(frame, units, default)
+    items: List[str] = []
+    item_index: Dict[str, int] = {}
+    cells: List[Tuple[int, int, Union[float, str, None], Any]] = []
+    seen: Dict[Tuple[int, int], Any] = {}
+    for i, (label, item, value) in enumerate(zip(frame.index, frame["item"], frame["value"])):
+        name = _text(item)
+        if not name:
+            raise located(DataError, "item is empty", **_where(frame, label, "item", default))
+        if name not in item_index:
+            item_index[name] = len(items)
+            items.append(name)
+        key = (int(positions[i]), item_index[name])
+        if key in seen:
+            raise located(DataError, f"unit '{units.ids[key[0]]}' has two values for '{name}'",
+                          **_where(frame, label, "item", default))
+        seen[key] = label
+        try:
+            parsed = parse_cell(value)
+        except ValueError as exc:
+            raise located(DataError, str(exc), **_where(frame, label, "value", default)) from None
+        cells.append((key[0], key[1], parsed, label))
+    values = np.full((len(units.ids), len(items)), np.nan, order="F")
+    text: List[Tuple[int, int, str]] = []
+    for u, j, parsed, _ in cells:
+        if isinstance(parsed, str):
+            text.append((u, j, parsed))
+        elif parsed is not None:
+            values[u, j] = parsed
+    return Results(items, values, text, _source_of(frame, default))
+
+
+EVENT_COLUMNS = ("unit", "type", "target", "kind", "count", "item", "level", "share", "evidence", "rater", "value", "note")
+EVENT_TYPES = ("deduction", "bonus", "rating", "manual", "judgement", "override", "veto", "grade")
+
+
+def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[str] = None,
+              sheet: Union[str, int, None] = None) -> Events:
+    """Events from a table with the columns of docs/formats.md (``unit``, ``type`` and ``target`` required)."""
+    if table is None:
+        return Events([], "")
+    frame = _frame(table, "events", encoding, sheet)
+    default = "events DataFrame"
+    _require(frame, ["unit", "type"], "events", default)
+    extra = [c for c in frame.columns if c not in EVENT_COLUMNS]
+    if extra:
+        raise located(DataError, f"unknown column(s) {', '.join(map(str, extra))} in the events table "
+                      f"(allowed: {', '.join(EVENT_COLUMNS)})", file=_source_of(frame, default))
+    index = units.index
+    rows = []
+    source = _source_of(frame, default)
+    for label, row in frame.iterrows():
+        get = lambda col: _text(row[col]) if col in frame.columns else ""  # noqa: E731
+        unit, kind = get("unit"), get("type")
+        if unit not in index:
+            raise located(DataError, f"unknown unit '{unit}' (not in the units table)", **_where(frame, label, "unit", default))
+        if kind not in EVENT_TYPES:
+            raise located(DataError, f"unknown event type '{kind}' (known: {', '.join(EVENT_TYPES)})",
+                          **_where(frame, label, "type", default))
+
+        def number(col: str, default_value: float) -> float:
+            if col not in frame.columns:
+                return default_value
+            try:
+                parsed = parse_cell(row[col])
+            except ValueError as exc:
+                raise located(DataError, str(exc), **_where(frame, label, col, default)) from None
+            if isinstance(parsed, str):
+                raise located(DataError, f"'{parsed}' is not a number", **_where(frame, label, col, default))
+            return default_value if parsed is None else parsed
+
+        line = _row_of(frame, label)
+        rows.append((kind, unit, get("target"), get("kind"), get("item"), get("level"), get("rater"),
+                     number("count", 1.0), number("value", math.nan), number("share", 1.0), get("note"),
+                     get("evidence"), source, -1 if line is None else line))
+    return Events(rows, source)
