@@ -135,12 +135,18 @@ struct ColumnKernel {
 
 class Engine {
 public:
+    // The engine works on its own copies of the framework and the data: the score card keeps them (its leaf
+    // columns point into them), so explanations stay valid after the caller's objects are gone.
     Engine(const Framework& fw, const Dataset& data, const ScoreOptions& options)
-        : fw_(fw), options_(options), data_(std::make_shared<Dataset>(data)), weights_(resolve(fw)) {}
+        : framework_(std::make_shared<const Framework>(fw)),
+          fw_(*framework_),
+          options_(options),
+          data_(std::make_shared<Dataset>(data)),
+          weights_(resolve(fw_)) {}
 
     ScoreCard run() {
         ScoreCard card;
-        card.framework = std::make_shared<Framework>(fw_);
+        card.framework = framework_;
         card.weights = weights_;
         card.units = data_->units;
         card.leaves = fw_.leaves();
@@ -643,6 +649,7 @@ private:
         for (auto& w : card_warnings_) card.warnings.push_back(std::move(w));
     }
 
+    std::shared_ptr<const Framework> framework_;
     const Framework& fw_;
     ScoreOptions options_;
     std::shared_ptr<Dataset> data_;
