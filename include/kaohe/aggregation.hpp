@@ -57,6 +57,11 @@ namespace kaohe {
         ratio.col(static_cast<Eigen::Index>(leaf_nodes[j])) = leaf_ratio.col(static_cast<Eigen::Index>(j));
     std::vector<double> weight(units), acc(units);
     std::vector<unsigned char> zero(units);
+    // Units grouped by category, so that a child's weight is looked up once per category, not per unit.
+    std::size_t categories = 0;
+    for (std::size_t c : unit_category) categories = std::max(categories, c + 1);
+    std::vector<std::vector<std::size_t>> members(categories);
+    for (std::size_t u = 0; u < units; ++u) members[unit_category[u]].push_back(u);
     for (std::size_t node : post_order(fw)) {
         const Node& n = fw.nodes[node];
         if (n.is_leaf()) continue;
@@ -66,9 +71,11 @@ namespace kaohe {
         std::fill(zero.begin(), zero.end(), 0);
         for (std::size_t child : n.children) {
             const double* r = ratio.col(static_cast<Eigen::Index>(child)).data();
-            for (std::size_t u = 0; u < units; ++u) {
-                const double w = max_points[unit_category[u]][child];
-                if (w == 0.0 || std::isnan(r[u])) continue;
+            for (std::size_t c = 0; c < categories; ++c) {
+            const double w = max_points[c][child];
+            if (w == 0.0) continue;
+            for (std::size_t u : members[c]) {
+                if (std::isnan(r[u])) continue;
                 weight[u] += w;
                 if (!geometric) {
                     acc[u] += w * r[u];
@@ -81,6 +88,7 @@ namespace kaohe {
                                            fw.nodes[child].id + " ratio " + detail::fmt(r[u]) +
                                            "); use a normalisation with a positive range such as [1, 100]");
                 }
+            }
             }
         }
         double* out = ratio.col(static_cast<Eigen::Index>(node)).data();

@@ -72,8 +72,8 @@ public:
 // Several problems found in one pass (e.g. every missing unit x indicator). `what()` lists them all.
 class input_errors : public data_error {
 public:
-    explicit input_errors(std::vector<std::string> problems, std::string summary)
-        : data_error(Location{}, summary + joined(problems)), problems_(std::move(problems)) {}
+    input_errors(std::vector<std::string> problems, std::string summary, Location where = {})
+        : data_error(std::move(where), summary + joined(problems)), problems_(std::move(problems)) {}
     [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
 
 private:

@@ -128,11 +128,20 @@ struct LeafColumn {
     const Input* input = nullptr;        // the rule's input (null for event-driven rules)
     const Dataset* data = nullptr;
     long item = -1, denominator_item = -1;  // dataset item indices of the input
-    std::vector<double> x;               // numeric input per unit (NaN = none)
-    std::vector<bool> applies;           // the leaf applies to the unit's category (and has points)
+    // Numeric input per unit (NaN = none): a pointer to the dataset's own column when the input is a plain
+    // item (no copy), or to `computed` for ratio inputs and event-driven rules. Columns are built in place
+    // and never copied, so the pointer stays valid.
+    const double* x = nullptr;
+    std::vector<double> computed;
     std::vector<Cohort> by_category;     // cohort per category index
     Cohort all;                          // cohort of all applicable units
     std::unordered_map<std::size_t, std::vector<const Event*>> events;  // unit -> events targeting this leaf
+
+    LeafColumn() = default;
+    LeafColumn(const LeafColumn&) = delete;
+    LeafColumn& operator=(const LeafColumn&) = delete;
+    LeafColumn(LeafColumn&&) = default;
+    LeafColumn& operator=(LeafColumn&&) = default;
 
     [[nodiscard]] double raw(long it, std::size_t unit) const {
         return it < 0 ? nan : data->values(static_cast<Eigen::Index>(unit), it);
@@ -282,8 +291,9 @@ struct Outcome {
     std::string problem;  // invalid data: scoring fails, listing every problem
 };
 
+// With a single category, "all units" and "the unit's category" are the same cohort, kept once.
 inline const Cohort& cohort_for(const LeafColumn& col, CohortScope scope, std::size_t category) {
-    return scope == CohortScope::all ? col.all : col.by_category[category];
+    return scope == CohortScope::all && col.by_category.size() > 1 ? col.all : col.by_category[category];
 }
 
 // Evaluates one rule for one unit. When `explain` is not null, appends how the points came about.
@@ -595,7 +605,7 @@ private:
         return {};
     }
     [[nodiscard]] double x() const { return col_.x[u_.unit]; }
-    [[nodiscard]] bool number() const { return !std::isnan(x()); }
+    [[nodiscard]] bool number() const { return std::isfinite(x()); }
     // "court_attended/court_required = 32/55 x 100 = 58.1818" or "caseload = 12".
     [[nodiscard]] std::string input_text() const {
         if (!col_.input) return num(x());
@@ -615,6 +625,7 @@ private:
         return o;
     }
     Outcome missing_or_problem() const {
+        if (std::isinf(x())) return problem("value is infinite");
         const std::string t = col_.text(u_.unit);
         if (!t.empty()) return problem("text answer '" + t + "' where a number is needed");
         Outcome o;

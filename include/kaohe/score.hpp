@@ -36,9 +36,10 @@ namespace detail {
 // Collects every data problem so that one error can list them all.
 struct Problems {
     std::vector<std::string> list;
+    std::string files;  // the data files involved, named at the head of the error
     void add(std::string p) { list.push_back(std::move(p)); }
     void throw_if_any(const char* summary) const {
-        if (!list.empty()) throw input_errors(list, summary);
+        if (!list.empty()) throw input_errors(list, summary, Location(files));
     }
 };
 
@@ -84,7 +85,7 @@ struct ColumnKernel {
     bool loop(Points&& points) {
         for (std::size_t u : members) {
             const double x = col.x[u];
-            const double p = std::isnan(x) ? nan : points(x);
+            const double p = std::isfinite(x) ? points(x) : nan;
             if (std::isnan(p)) careful.push_back(u);
             else out[u] = p / max;
         }
@@ -137,11 +138,11 @@ class Engine {
 public:
     // The engine works on its own copies of the framework and the data: the score card keeps them (its leaf
     // columns point into them), so explanations stay valid after the caller's objects are gone.
-    Engine(const Framework& fw, const Dataset& data, const ScoreOptions& options)
+    Engine(const Framework& fw, std::shared_ptr<const Dataset> data, const ScoreOptions& options)
         : framework_(std::make_shared<const Framework>(fw)),
           fw_(*framework_),
           options_(options),
-          data_(std::make_shared<Dataset>(data)),
+          data_(std::move(data)),
           weights_(resolve(fw_)) {}
 
     ScoreCard run() {
@@ -150,6 +151,8 @@ public:
         card.weights = weights_;
         card.units = data_->units;
         card.leaves = fw_.leaves();
+        for (const std::string* f : {&data_->units_source, &data_->results_source, &data_->events_source})
+            if (!f->empty()) problems_.files += (problems_.files.empty() ? "" : ", ") + *f;
         check_units(card);
         check_items(card);
         auto trace = std::make_shared<ScoringTrace>();
@@ -234,11 +237,6 @@ private:
                 problems_.add("data item '" + item + "' in the results is not read by any indicator" +
                               source_suffix(data_->results_source) + "; remove the column or fix the indicator's input");
         }
-        for (Eigen::Index u = 0; u < data_->values.rows(); ++u)
-            for (Eigen::Index i = 0; i < data_->values.cols(); ++i)
-                if (std::isinf(data_->values(u, i)))
-                    problems_.add("unit '" + card.units[static_cast<std::size_t>(u)].id + "', item '" +
-                                  data_->items[static_cast<std::size_t>(i)] + "': value is infinite");
     }
 
     static std::string source_suffix(const std::string& source) { return source.empty() ? "" : " (" + source + ")"; }
@@ -353,7 +351,8 @@ private:
         return std::nullopt;
     }
 
-    // Gathers a leaf's inputs and cohort statistics.
+    // Gathers a leaf's inputs and cohort statistics. A plain input is read in place from the dataset's
+    // column; only ratio inputs are computed, and cohorts are collected only when a rule needs them.
     void build_column(const ScoreCard& card, std::size_t j, LeafColumn& col) {
         const std::size_t leaf = card.leaves[j];
         const Node& node = fw_.nodes[leaf];
@@ -361,8 +360,6 @@ private:
         col.node = leaf;
         col.data = data_.get();
         col.input = rule_input(*node.rule);
-        col.x.assign(units, nan);
-        col.applies.assign(units, false);
         col.by_category.assign(weights_.categories.size(), Cohort{});
         bool sorted = false, cohort = false;
         for (std::size_t c = 0; c < weights_.categories.size(); ++c)
@@ -371,23 +368,30 @@ private:
                 sorted = sorted || needs_sorted_cohort(rule);
                 cohort = cohort || needs_cohort(rule);
             }
-        if (col.input) {
-            col.item = static_cast<long>(*data_->item_index(col.input->item));
-            if (col.input->is_ratio()) col.denominator_item = static_cast<long>(*data_->item_index(col.input->denominator));
+        if (!col.input) {
+            col.computed.assign(units, nan);
+            col.x = col.computed.data();
+            return;
         }
+        col.item = static_cast<long>(*data_->item_index(col.input->item));
+        if (col.input->is_ratio()) {
+            col.denominator_item = static_cast<long>(*data_->item_index(col.input->denominator));
+            col.computed.resize(units);
+            for (std::size_t u = 0; u < units; ++u) {
+                const double v = col.raw(col.item, u), d = col.raw(col.denominator_item, u);
+                col.computed[u] = (std::isnan(v) || std::isnan(d) || d == 0) ? nan : v / d * col.input->scale;
+            }
+            col.x = col.computed.data();
+        } else {
+            col.x = data_->values.col(col.item).data();
+        }
+        if (!cohort) return;
         for (std::size_t u = 0; u < units; ++u) {
             const std::size_t c = card.unit_category[u];
-            col.applies[u] = weights_.max_points[c][leaf] > 0;
-            if (!col.applies[u] || !col.input) continue;
-            double v = col.raw(col.item, u);
-            if (col.input->is_ratio()) {
-                const double d = col.raw(col.denominator_item, u);
-                v = (std::isnan(v) || std::isnan(d) || d == 0) ? nan : v / d * col.input->scale;
-            }
-            col.x[u] = v;
-            if (cohort && !std::isnan(v)) {
+            const double v = col.x[u];
+            if (weights_.max_points[c][leaf] > 0 && std::isfinite(v)) {
                 col.by_category[c].sorted.push_back(v);
-                col.all.sorted.push_back(v);
+                if (col.by_category.size() > 1) col.all.sorted.push_back(v);
             }
         }
         for (auto& c : col.by_category) c.finish(sorted);
@@ -652,7 +656,7 @@ private:
     std::shared_ptr<const Framework> framework_;
     const Framework& fw_;
     ScoreOptions options_;
-    std::shared_ptr<Dataset> data_;
+    std::shared_ptr<const Dataset> data_;
     ResolvedWeights weights_;
     Problems problems_;
     std::vector<std::vector<std::vector<const Event*>>> adjustment_events_;  // [adjustment][unit]
@@ -666,7 +670,14 @@ private:
 // Scores every unit of `data` on framework `fw`. Throws framework_error for an invalid framework and
 // data_error (input_errors, listing every problem) for data that do not fit it. Inputs are not modified.
 [[nodiscard]] inline ScoreCard score(const Framework& fw, const Dataset& data, const ScoreOptions& options = {}) {
-    return detail::Engine(fw, data, options).run();
+    return detail::Engine(fw, std::make_shared<const Dataset>(data), options).run();
+}
+
+// The same without copying the data: the score card shares the (immutable) dataset, which must not change.
+[[nodiscard]] inline ScoreCard score(const Framework& fw, std::shared_ptr<const Dataset> data,
+                                     const ScoreOptions& options = {}) {
+    if (!data) throw data_error({}, "no dataset given");
+    return detail::Engine(fw, std::move(data), options).run();
 }
 
 }  // namespace kaohe

@@ -74,4 +74,5 @@ class ScoreCard:
 def score(framework: Framework, ids: Sequence[str], names: Sequence[str], categories: Sequence[str],
           in_pool: Sequence[bool], items: Sequence[str], values: npt.NDArray[np.float64],
           text: Sequence[Tuple[int, int, str]], events: Sequence[Tuple[Any, ...]],
-          unused_items_are_errors: bool = ..., results_source: str = ..., events_source: str = ...) -> ScoreCard: ...
+          unused_items_are_errors: bool = ..., results_source: str = ..., events_source: str = ...,
+          units_source: str = ...) -> ScoreCard: ...

@@ -135,7 +135,7 @@ def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
         raise located(DataError, f"no sheet named '{sheet}' (sheets: {', '.join(names)})", file=name)
     if isinstance(sheet, int) and not 0 <= sheet < len(names):
         raise located(DataError, f"no sheet number {sheet} (the workbook has {len(names)})", file=name)
-    raw = book.parse(sheet if sheet is not None else 0, header=None, dtype=object)
+    raw = pd.read_excel(book, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
     raw = raw.dropna(how="all")
     if raw.empty:
         raise located(DataError, f"sheet '{sheet if sheet is not None else names[0]}' is empty", file=name)

@@ -209,7 +209,7 @@ class Framework:
         ev = to_events(events, unit_table, encoding=encoding)
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,
-                           strict_items, res.source, ev.source)
+                           strict_items, res.source, ev.source, unit_table.source)
         return ScoreCard(core, self, unit_table)
 
     def _units(self, results: TableLike, units: Optional[TableLike], encoding: Optional[str]) -> Units:

@@ -134,8 +134,10 @@ class ScoreCard:
                 row[nodes[n]["name"] or nodes[n]["id"]] = value if np.isnan(value) else pub(value, "nodes")
             rows.append(row)
         frame = pd.DataFrame(rows)
-        frame["rank"] = frame["rank"].astype("Int64")
-        frame["rank_in_category"] = frame["rank_in_category"].astype("Int64")
+        for column in ("rank", "rank_in_category"):  # integers unless ties are averaged (2.5)
+            values = pd.to_numeric(frame[column], errors="coerce")
+            if values.dropna().map(lambda v: float(v).is_integer()).all():
+                frame[column] = values.astype("Int64")
         return frame.set_index("unit")
 
     def explain(self, unit: str) -> str:

@@ -47,8 +47,10 @@ CardHandle run_score(const FrameworkHandle& fw, std::vector<std::string> ids, st
                      std::vector<std::string> categories, std::vector<bool> in_pool, std::vector<std::string> items,
                      const py::array_t<double, py::array::f_style | py::array::forcecast>& values,
                      const std::vector<std::tuple<long, long, std::string>>& text, const std::vector<EventRow>& events,
-                     bool unused_items_are_errors, std::string results_source, std::string events_source) {
-    Dataset data;
+                     bool unused_items_are_errors, std::string results_source, std::string events_source,
+                     std::string units_source) {
+    auto owned = std::make_shared<Dataset>();
+    Dataset& data = *owned;
     const std::size_t n = ids.size();
     if (names.size() != n || categories.size() != n || in_pool.size() != n)
         throw data_error({}, "unit ids, names, categories and in_pool must have the same length");
@@ -82,10 +84,11 @@ CardHandle run_score(const FrameworkHandle& fw, std::vector<std::string> ids, st
     }
     data.results_source = std::move(results_source);
     data.events_source = std::move(events_source);
+    data.units_source = std::move(units_source);
     ScoreOptions options;
     options.unused_items_are_errors = unused_items_are_errors;
     py::gil_scoped_release release;  // conversions are done; the engine touches no Python object
-    return CardHandle{std::make_shared<const ScoreCard>(score(*fw.framework, data, options))};
+    return CardHandle{std::make_shared<const ScoreCard>(score(*fw.framework, std::shared_ptr<const Dataset>(std::move(owned)), options))};
 }
 
 const ScoreCard& card_of(py::handle self) { return *self.cast<const CardHandle&>().card; }
@@ -96,6 +99,7 @@ void register_scoring(py::module_& m) {
     m.def("score", &run_score, py::arg("framework"), py::arg("ids"), py::arg("names"), py::arg("categories"),
           py::arg("in_pool"), py::arg("items"), py::arg("values"), py::arg("text"), py::arg("events"),
           py::arg("unused_items_are_errors") = true, py::arg("results_source") = "", py::arg("events_source") = "",
+          py::arg("units_source") = "",
           "Score units on a framework. Runs without the GIL.");
 
     py::class_<CardHandle>(m, "ScoreCard")

@@ -1,0 +1,684 @@
+"""The ``kaohe`` command: score, validate, explain and convert assessment frameworks from a terminal.
+
+Usage (``kaohe COMMAND --help`` for each command's options)::
+
+    kaohe score    FRAMEWORK RESULTS [--units U] [--events E] [--encoding ENC] [--out FILE.csv|.xlsx|.json]
+    kaohe validate FRAMEWORK [RESULTS] [--units U] [--events E] [--encoding ENC]
+    kaohe explain  FRAMEWORK RESULTS UNIT [--units U] [--events E] [--encoding ENC]
+    kaohe convert  SOURCE DEST [--encoding ENC] [--allow-loss]   (by extension: .json, .yaml/.yml, .csv, .xlsx)
+    kaohe --version
+
+``python -m kaohe`` is the same command. Tables, messages and explanations go to standard output; errors,
+warnings and "wrote FILE" notes go to standard error.
+
+Exit codes
+----------
+0
+    Success (``validate``: no problems found).
+2
+    Bad input: a framework, results, units or events file kaohe cannot use (``validate`` found problems), a
+    file that cannot be read or written, or a missing optional dependency for the requested format. The
+    message starts with ``error:`` and names the file, the place in it and the reason; there is no traceback.
+3
+    Internal error: a bug in kaohe. The message starts with ``internal error:``; set ``KAOHE_DEBUG=1`` to get
+    the traceback, and please report it with the command and the input files.
+64
+    Usage error: unknown command or option, missing argument, unsupported output extension (argparse's own
+    code 2 is replaced by 64, the BSD ``EX_USAGE``, so that it cannot be mistaken for bad input).
+130
+    Interrupted (Ctrl-C).
+141
+    Standard output was closed early (e.g. ``kaohe score ... | head``).
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import math
+import os
+import sys
+import traceback
+import unicodedata
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, TextIO
+
+__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_INTERRUPTED",
+           "display_width", "format_table"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_USAGE = 64
+EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141
+
+FRAMEWORK_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
+CARD_SUFFIXES = (".csv", ".xlsx", ".json")
+
+EPILOG = """\
+exit codes:
+  0    success (validate: no problems found)
+  2    bad input: a framework or data file kaohe cannot use, an unreadable or unwritable file
+       (the message, prefixed "error:", names the file, the place and the reason)
+  3    internal error: a bug in kaohe (KAOHE_DEBUG=1 shows the traceback; please report it)
+  64   usage error: unknown command or option, missing argument, unsupported extension
+  130  interrupted (Ctrl-C)
+  141  standard output closed early (e.g. piped into head)
+
+examples (from the repository root):
+  kaohe score examples/district-2019/framework.json examples/district-2019/results.csv \\
+      --units examples/district-2019/units.csv --events examples/district-2019/events.csv --out card.xlsx
+  kaohe explain examples/district-2019/framework.json examples/district-2019/results.csv drc \\
+      --units examples/district-2019/units.csv --events examples/district-2019/events.csv
+  kaohe convert examples/district-2019/framework.json framework.yaml
+
+documentation: docs/cli.md and docs/formats.md
+"""
+
+
+# -- errors ------------------------------------------------------------------------------------------------
+class _UsageError(Exception):
+    """Raised by the parser instead of exiting, so that main() returns the code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class _Problems(Exception):
+    """One or more located problems with the inputs, reported together under a line naming the inputs."""
+
+    def __init__(self, problems: List[str], files: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+        self.files = [f for f in files if f]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors exit with 64 (EX_USAGE) instead of argparse's 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise _UsageError(EXIT_USAGE)
+
+    def exit(self, status: int = 0, message: Optional[str] = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise _UsageError(status)
+
+
+# -- terminal tables ---------------------------------------------------------------------------------------
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters (汉字, ，) count 2,
+    combining marks and zero-width characters 0, everything else 1."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool],
+                 sep: str = "  ") -> str:
+    """Lay out cells in aligned columns (CJK-aware); ``right[j]`` right-aligns column j (numbers)."""
+    widths = [display_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
+    lines = [sep.join(_pad(h, w, r) for h, w, r in zip(header, widths, right)).rstrip()]
+    lines.append(sep.join("-" * w for w in widths))
+    lines += [sep.join(_pad(c, w, r) for c, w, r in zip(row, widths, right)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _cell(value: Any, decimals: Optional[int]) -> str:
+    if value is None:
+        return "-"
+    try:
+        import pandas as pd
+
+        if value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+            return "-"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if decimals is not None:
+            return f"{value:.{decimals}f}"
+        return f"{value:.6g}"
+    return str(value)
+
+
+def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None) -> str:
+    """The score card's ranked table (``card.table()``) as aligned text."""
+    table = card.table(rounded=rounded)
+    if top is not None:
+        table = table.head(top)
+    rounding = card.framework.to_dict().get("rounding") or {}
+    dec_total = rounding.get("total") if rounded else None
+    dec_nodes = rounding.get("nodes") if rounded else None
+    header = ["rank", "unit", "name", "category", "total", "grade", "rank in category"]
+    fixed = {"rank", "name", "category", "total", "grade", "rank_in_category"}
+    groups = [c for c in table.columns if c not in fixed]
+    header += [str(g) for g in groups]
+    right = [True, False, False, False, True, False, True] + [True] * len(groups)
+    rows = []
+    for unit, rec in table.iterrows():
+        row = [_cell(rec["rank"], None), str(unit), _cell(rec["name"], None), _cell(rec["category"], None),
+               _cell(float(rec["total"]), dec_total), _cell(rec["grade"], None), _cell(rec["rank_in_category"], None)]
+        row += [_cell(float(rec[g]), dec_nodes) for g in groups]
+        rows.append(row)
+    # leave out what says nothing: empty columns (no grading), categories when the framework has none, names
+    # when the units have none (the ids were used)
+    drop = {j for j in range(len(header)) if j not in (0, 1, 4) and all(r[j] in ("-", "") for r in rows)}
+    if not card.framework.categories:
+        drop |= {3, 6}
+    if all(r[2] in (r[1], "-", "") for r in rows):
+        drop.add(2)
+    keep = [j for j in range(len(header)) if j not in drop]
+    return format_table([header[j] for j in keep], [[r[j] for j in keep] for r in rows], [right[j] for j in keep])
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def _kaohe() -> Any:
+    import kaohe
+
+    return kaohe
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+
+
+def _input_error(message: str, file: Optional[str] = None) -> Exception:
+    from .errors import InputError, located
+
+    return located(InputError, message, file=file)
+
+
+def _load_framework(path: str, encoding: Optional[str] = None) -> Any:
+    return _kaohe().Framework.load(path, encoding=encoding)
+
+
+def _check_units_given(fw: Any, args: argparse.Namespace) -> None:
+    if fw.categories and not args.units:
+        cats = ", ".join(fw.categories)
+        raise _input_error(f"the framework has unit categories ({cats}): give the units table "
+                           "(id,name,category) with --units", file=args.framework)
+
+
+def _inputs(args: argparse.Namespace) -> List[str]:
+    return [getattr(args, name, None) for name in ("framework", "results", "units", "events")]
+
+
+def _score(args: argparse.Namespace) -> Any:
+    from .errors import InputError
+
+    fw = _load_framework(args.framework)
+    _check_units_given(fw, args)
+    try:
+        return fw.score(args.results, units=args.units, events=args.events, encoding=args.encoding)
+    except InputError as exc:
+        if exc.problems:  # the engine's list of every problem at one stage: report them as validate does
+            raise _Problems(list(exc.problems), _inputs(args)) from None
+        raise
+
+
+def _write_card(card: Any, path: str) -> None:
+    suffix = os.path.splitext(path)[1].lower()
+    try:
+        if suffix == ".csv":
+            card.to_csv(path)
+        elif suffix == ".xlsx":
+            card.to_excel(path)
+        else:
+            card.to_json(path)
+    except OSError as exc:
+        raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=path) from None
+    _note(f"wrote {path}")
+
+
+def _problems_of(exc: Exception) -> List[str]:
+    return list(getattr(exc, "problems", None) or []) or [str(exc)]
+
+
+def _score_collecting(fw: Any, args: argparse.Namespace) -> "tuple[Any, List[str]]":
+    """Score, and keep going after bad events rows (dropped) and bad results cells (blanked) so that one run
+    reports as many problems as possible. Returns (card, []) or (None, problems).
+
+    Only problems located in the events or results file (``FILE: row N``) let scoring go on; a missing value
+    that is the consequence of a blanked cell is not reported twice.
+    """
+    import re
+
+    from .errors import InputError
+
+    kaohe = _kaohe()
+    results: Any = args.results
+    events: Any = args.events
+    problems: List[str] = []
+    blanked: List["tuple[str, str]"] = []
+    seen = set()
+
+    def table(current: Any) -> Any:
+        return kaohe.read_table(current, encoding=args.encoding) if isinstance(current, str) else current
+
+    def consequence(problem: str) -> bool:
+        return "missing" in problem and any(f"unit '{u}'" in problem and f"'{c}'" in problem for u, c in blanked)
+
+    for _ in range(1000):
+        try:
+            card = fw.score(results, units=args.units, events=events, encoding=args.encoding)
+            return (card if not problems else None), problems
+        except InputError as exc:
+            found = [p for p in _problems_of(exc) if not consequence(p)]
+            problems += found
+            if exc.row is not None and exc.file:
+                located_rows = [(exc.file, exc.row, exc.column)]
+            else:  # the engine's list: go on only if every problem is an events row
+                pattern = re.compile(r"^" + re.escape(args.events) + r": row (\d+):") if args.events else None
+                matches = [pattern.match(p) if pattern else None for p in exc.problems]
+                if not exc.problems or not all(matches):
+                    return None, problems
+                located_rows = [(args.events, int(m.group(1)), None) for m in matches if m]
+            for file, row, column in located_rows:
+                key = (file, row, column)
+                if key in seen:
+                    return None, problems
+                seen.add(key)
+                if events is not None and file == args.events:
+                    frame = table(events)
+                    if row not in frame.index:
+                        return None, problems
+                    events = frame.drop(index=row)
+                elif file == args.results and column:
+                    frame = table(results)
+                    if row not in frame.index or column not in frame.columns:
+                        return None, problems
+                    if column == "unit":
+                        results = frame.drop(index=row)
+                    else:
+                        results = frame.copy()
+                        results.loc[row, column] = ""
+                        if "unit" in frame.columns:
+                            blanked.append((str(frame.loc[row, "unit"]).strip(), str(column)))
+                else:
+                    return None, problems
+    return None, problems
+
+
+def _resolve_unit(card: Any, unit: str) -> str:
+    """A unit id from an id or an exact display name; unknown units get close matches as a hint."""
+    ids = card.unit_ids
+    if unit in ids:
+        return unit
+    names = card.units["name"]
+    by_name = [uid for uid, name in names.items() if name == unit]
+    if len(by_name) == 1:
+        return str(by_name[0])
+    candidates = difflib.get_close_matches(unit, ids + [n for n in names if n], n=4, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in candidates)}?" if candidates else \
+        f" (units: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
+    raise _input_error(f"unit '{unit}': no such unit id or name in the results{hint}")
+
+
+# -- commands ---------------------------------------------------------------------------------------------
+def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    card = _score(args)
+    out.write(render_card(card, rounded=not args.full_precision, top=args.top) + "\n")
+    for w in card.warnings:
+        _warn(w)
+    if args.out:
+        _write_card(card, args.out)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from .errors import InputError
+
+    problems: List[str] = []
+    fw = None
+    try:
+        fw = _load_framework(args.framework)
+    except InputError as exc:
+        problems.append(str(exc))
+    if fw is not None:
+        nodes = fw.nodes
+        leaves = int(nodes["is_leaf"].sum())
+        groups = int((~nodes["is_leaf"]).sum()) - 1
+        cats = f", {len(fw.categories)} categories" if fw.categories else ""
+        summary = f"{leaves} indicators in {groups} groups, total {fw.total:g}{cats}"
+    if args.results is None:
+        if problems:
+            raise _Problems(problems, _inputs(args))
+        out.write(f"ok: {args.framework}: framework '{fw.id}', {summary}\n")
+        return EXIT_OK
+    if fw is None:
+        problems += _table_problems(args)
+        raise _Problems(problems, _inputs(args))
+    try:
+        _check_units_given(fw, args)
+    except InputError as exc:
+        raise _Problems([str(exc)], _inputs(args)) from None
+    card, more = _score_collecting(fw, args)
+    if card is None:
+        raise _Problems(problems + more, _inputs(args))
+    units = card.units
+    counts = units["category"].value_counts()
+    by_cat = ", ".join(f"{n} {fw.categories.get(c, c)}" for c, n in counts.items() if c)
+    n_events = len(_kaohe().read_table(args.events, encoding=args.encoding)) if args.events else 0
+    for w in card.warnings:
+        _warn(w)
+    out.write(f"ok: {summary}; {len(units)} units{f' ({by_cat})' if by_cat else ''} and "
+              f"{n_events if n_events else 'no'} events scored, {len(card.warnings)} warning(s)\n")
+    return EXIT_OK
+
+
+def _table_problems(args: argparse.Namespace) -> List[str]:
+    """Problems in the data tables alone (used when the framework itself does not load)."""
+    from . import data
+    from .errors import InputError
+
+    problems: List[str] = []
+    units = None
+    try:
+        if args.units:
+            units = data.to_units(args.units, encoding=args.encoding)
+        else:
+            frame = data.read_table(args.results, encoding=args.encoding)
+            if "unit" in frame.columns:
+                ids = list(dict.fromkeys(str(u).strip() for u in frame["unit"]))
+                units = data.Units(ids, ids, [""] * len(ids), [True] * len(ids), "")
+    except InputError as exc:
+        problems.append(str(exc))
+    if units is None:
+        return problems
+    for table, reader in ((args.results, data.to_results), (args.events, data.to_events)):
+        if table:
+            try:
+                reader(table, units, encoding=args.encoding)
+            except InputError as exc:
+                problems.append(str(exc))
+    return problems
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    card = _score(args)
+    text = card.explain(_resolve_unit(card, args.unit))
+    out.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def _first_difference(a: Any, b: Any, path: str = "$") -> Optional[str]:
+    """The JSON path of the first place where two JSON-like values differ, or None when they are equal."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            if key not in a or key not in b:
+                return f"{path}.{key}"
+            where = _first_difference(a[key], b[key], f"{path}.{key}")
+            if where:
+                return where
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return path
+        for i, (x, y) in enumerate(zip(a, b)):
+            where = _first_difference(x, y, f"{path}[{i}]")
+            if where:
+                return where
+        return None
+    return None if a == b else path
+
+
+def _write_framework(fw: Any, path: str) -> None:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".json":
+        fw.to_json(path)
+    elif suffix in (".yaml", ".yml"):
+        fw.to_yaml(path)
+    else:
+        table = fw.to_table()
+        if suffix == ".xlsx":
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                raise _input_error("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=path) from None
+        try:
+            from .tables import write_table
+        except ImportError:  # pragma: no cover - tables.py provides it
+            write_table = None
+        if write_table is not None:
+            write_table(table, path, encoding="utf-8-sig")  # xlsx: rows and a 'meta' sheet
+        elif suffix == ".csv":  # pragma: no cover
+            table.to_csv(path, encoding="utf-8-sig", index=False)
+        else:  # pragma: no cover
+            table.to_excel(path, index=False)
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
+    from .errors import InputError, InternalError
+
+    fw = _load_framework(args.source, encoding=args.encoding)
+    dest = args.dest
+    base, suffix = os.path.splitext(dest)
+    temp = f"{base}.kaohe-{os.getpid()}.tmp{suffix}"  # same folder and extension: renamed into place when verified
+    try:
+        try:
+            _write_framework(fw, temp)
+        except OSError as exc:
+            raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
+        # verify: the written file must read back to the same framework
+        original = fw.to_dict()
+        try:
+            again = _load_framework(temp).to_dict()
+            where = _first_difference(original, again)
+            problem = f"{where} differs" if where else None
+        except InputError as exc:
+            problem = f"it does not read back ({exc.reason or exc})"
+        if problem is not None:
+            if suffix.lower() == ".csv":
+                lost = [k for k, v in original.items() if k not in ("kaohe", "root") and v not in ({}, [], None)
+                        and not (k == "total" and v == 100)]
+                if not args.allow_loss:
+                    raise _input_error(
+                        "a CSV table holds only the indicator rows, so the framework's top-level keys ("
+                        f"{', '.join(lost)}) would be lost and {problem}. Write an .xlsx workbook instead (its "
+                        "'meta' sheet keeps them), or pass --allow-loss to write the rows anyway", file=dest)
+                _warn(f"{dest}: written without the framework's top-level keys ({', '.join(lost)}); {problem}. "
+                      "Give them to Framework.from_table(...) as keyword arguments to read it back")
+            else:
+                raise InternalError(f"{dest}: the converted framework does not read back the same: {problem}")
+        try:
+            os.replace(temp, dest)
+        except OSError as exc:
+            raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+    _note(f"wrote {dest}")
+    return EXIT_OK
+
+
+# -- parser -----------------------------------------------------------------------------------------------
+def _extension(choices: Sequence[str], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        suffix = os.path.splitext(value)[1].lower()
+        if suffix not in choices:
+            raise argparse.ArgumentTypeError(f"{what} '{value}': unsupported extension "
+                                             f"'{suffix or '(none)'}' (use {', '.join(choices)})")
+        return value
+
+    return check
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' must be at least 1")
+    return number
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--units", "-u", metavar="U",
+                        help="units table (.csv/.xlsx: id,name,category[,in_pool]); required when the framework "
+                             "has categories")
+    parser.add_argument("--events", "-e", metavar="E",
+                        help="events table (.csv/.xlsx): deductions, bonuses, ratings, manual scores, vetoes ...")
+    parser.add_argument("--encoding", metavar="ENC",
+                        help="encoding of the CSV data tables (default: detect UTF-8, UTF-8 with BOM, GB18030)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="kaohe", formatter_class=fmt, epilog=EPILOG,
+                     description="kaohe (考核): exact, explainable performance-assessment scores, ranks and "
+                                 "grades from an indicator tree.")
+    parser.add_argument("--version", action="version", version=f"kaohe {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+
+    framework_help = "framework file (.json, .yaml/.yml, or a flat indicator table .csv/.xlsx)"
+    results_help = "results table (.csv/.xlsx, wide: unit + one column per data item, or long: unit,item,value)"
+
+    p = sub.add_parser("score", help="score units and print the ranked table", formatter_class=fmt, epilog=EPILOG,
+                       description="Score the units of RESULTS on FRAMEWORK and print the ranked table "
+                                   "(figures rounded as the framework's rounding says). Warnings go to stderr.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", help=results_help)
+    _data_options(p)
+    p.add_argument("--out", "-o", metavar="FILE", type=_extension(CARD_SUFFIXES, "output file"),
+                   help="also write the score card: .csv (ranked table, UTF-8 with BOM), .xlsx (ranked table, "
+                        "points per leaf, explanations) or .json (everything, full precision)")
+    p.add_argument("--top", metavar="N", type=_positive_int, help="print only the first N rows")
+    p.add_argument("--full-precision", action="store_true",
+                   help="print full-precision figures instead of the published (rounded) ones")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("validate", help="check a framework (and data) and report every problem",
+                       formatter_class=fmt, epilog=EPILOG,
+                       description="Load FRAMEWORK and, when RESULTS is given, score the data and report every "
+                                   "problem found (each missing value, bad cell, unknown target ...). Prints "
+                                   "'ok: ...' and exits 0 when there is none; exits 2 otherwise.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", nargs="?", help=results_help + " (optional)")
+    _data_options(p)
+    p.set_defaults(func=cmd_validate, parser=p)
+
+    p = sub.add_parser("explain", help="explain every point of one unit's score", formatter_class=fmt,
+                       epilog=EPILOG,
+                       description="Score the data and print the explanation of UNIT's score: every leaf's "
+                                   "arithmetic, deductions, bonuses, vetoes, grade steps and rounding gaps.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", help=results_help)
+    p.add_argument("unit", metavar="UNIT", help="unit id (or its exact name, e.g. 区审计局)")
+    _data_options(p)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("convert", help="convert a framework between formats", formatter_class=fmt, epilog=EPILOG,
+                       description="Read the framework SOURCE and write it as DEST; the formats follow the "
+                                   "extensions: .json, .yaml/.yml, or a flat indicator table .csv/.xlsx. SOURCE is "
+                                   "validated, and DEST is written only if it reads back to the same framework "
+                                   "(a .csv table cannot hold the top-level keys: use .xlsx, or --allow-loss).")
+    p.add_argument("source", metavar="SOURCE", type=_extension(FRAMEWORK_SUFFIXES, "framework"),
+                   help="framework to read")
+    p.add_argument("dest", metavar="DEST", type=_extension(FRAMEWORK_SUFFIXES, "destination"),
+                   help="file to write (overwritten if it exists)")
+    p.add_argument("--encoding", metavar="ENC", help="encoding of SOURCE (default: UTF-8; CSV tables are detected)")
+    p.add_argument("--allow-loss", action="store_true",
+                   help="write a .csv table even though it cannot hold the framework's top-level keys (id, name, "
+                        "categories, grading, adjustments ...); without it such a conversion is refused")
+    p.set_defaults(func=cmd_convert)
+    return parser
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.command == "validate" and args.results is None and (args.units or args.events):
+        args.parser.error("--units and --events need RESULTS")
+
+
+# -- entry point ------------------------------------------------------------------------------------------
+def _utf8_safe(stream: TextIO) -> None:
+    """Make a console that cannot encode Chinese replace characters rather than crash."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if encoding and encoding not in ("utf8", "utf8sig", "gb18030") and hasattr(stream, "reconfigure"):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # pragma: no cover
+            pass
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the ``kaohe`` command with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    _utf8_safe(sys.stdout)
+    _utf8_safe(sys.stderr)
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+            _check_args(args)
+        except _UsageError as exc:
+            return exc.code
+        return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .errors import InputError, InternalError
+
+    try:
+        return int(args.func(args, sys.stdout))
+    except _Problems as exc:
+        n = len(exc.problems)
+        sys.stderr.write(f"error: {n} problem{'s' if n != 1 else ''} found in {', '.join(exc.files)}:\n")
+        for p in exc.problems:
+            sys.stderr.write("  - " + p.replace("\n", "\n    ") + "\n")
+        return EXIT_INPUT
+    except InputError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_INPUT
+    except ImportError as exc:
+        if "kaohe[" in str(exc):  # our own messages for optional dependencies (openpyxl, matplotlib)
+            sys.stderr.write(f"error: {exc}\n")
+            return EXIT_INPUT
+        return _internal(exc)
+    except BrokenPipeError:
+        try:  # silence the flush at interpreter exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # pragma: no cover
+            pass
+        return EXIT_PIPE
+    except KeyboardInterrupt:
+        raise
+    except (InternalError, Exception) as exc:  # noqa: B014 - InternalError named for the reader
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n")
+    if os.environ.get("KAOHE_DEBUG", "") not in ("", "0"):
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    else:
+        sys.stderr.write("This is a bug in kaohe. Please report it with the command and the input files "
+                         "(run again with KAOHE_DEBUG=1 to see the traceback).\n")
+    return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
