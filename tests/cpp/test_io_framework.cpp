@@ -59,7 +59,7 @@ const char* const district_json = R"({
                   "require_evidence": true}},
         {"id": "review", "name": "综合评议", "share": 0.2, "note": "酌情评分", "rule": {"type": "manual"}}
       ]},
-      {"id": "economy", "name": "经济发展", "points": 40, "aggregation": "geometric", "children": [
+      {"id": "economy", "name": "经济发展", "points": 40, "aggregation": "geometric", "renormalise": true, "children": [
         {"id": "gdp_growth", "name": "GDP增速", "weight": 2,
          "rule": {"type": "bands", "bands": [{"lower": null, "upper": 5, "points": 4, "label": "低"},
                                              {"lower": 5, "upper": 8, "points": 8},
@@ -75,7 +75,7 @@ const char* const district_json = R"({
         {"id": "efficiency", "name": "能耗", "weight": 1, "applies_to": ["dept"],
          "rule": {"type": "normalise", "method": "goalposts", "direction": "lower", "lower": 0, "upper": 200,
                   "log": false, "truncate": true}},
-        {"id": "backlog", "name": "积压", "weight": 1, "renormalise": true,
+        {"id": "backlog", "name": "积压", "weight": 1,
          "rule": {"type": "shortfall", "reference": 100, "side": "below", "step": 10, "deduct": 0.5,
                   "granularity": "started"}}
       ]}
@@ -188,7 +188,7 @@ TEST(IoFramework, ReadsTopLevelFieldsAndTree) {
     EXPECT_EQ(fw.path(*fw.find("court_rate")), "district/rule_of_law/court_rate");
     EXPECT_EQ(node(fw, "court_rate").missing, kaohe::MissingPolicy::exclude);
     EXPECT_EQ(node(fw, "economy").aggregation, kaohe::Aggregation::geometric);
-    EXPECT_TRUE(node(fw, "backlog").renormalise);
+    EXPECT_TRUE(node(fw, "economy").renormalise);
     EXPECT_EQ(node(fw, "review").note, "酌情评分");
     EXPECT_EQ(node(fw, "efficiency").applies_to, std::vector<std::string>{"dept"});
 }

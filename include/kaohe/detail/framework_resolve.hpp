@@ -111,6 +111,11 @@ inline void validate_structure(const Framework& fw) {
             throw framework_error({src, fw.path(i)}, "leaf indicator has no scoring rule");
         if (!n.is_leaf() && n.rule)
             throw framework_error({src, fw.path(i)}, "a group with children cannot have its own rule");
+        if (n.is_leaf() && (n.aggregation != Aggregation::arithmetic || n.renormalise))
+            throw framework_error({src, fw.path(i)}, "aggregation and renormalise apply to groups, not to a leaf indicator");
+        if (!n.is_leaf() && n.missing != MissingPolicy::error)
+            throw framework_error({src, fw.path(i)}, "missing applies to leaf indicators; a group is excluded when all its "
+                                                      "children are");
         if (!n.rule_by_category.empty() && !n.rule)
             throw framework_error({src, fw.path(i)}, "rule_by_category needs a base rule");
         for (const auto& [category, rule] : n.rule_by_category) {
