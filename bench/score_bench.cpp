@@ -128,9 +128,10 @@ int main(int argc, char** argv) {
         Eigen::VectorXd bare;
         const double t_bare = best_of(repeat, [&] { bare = bare_completion(data, 10); });
         const double diff = mixed ? 0.0 : (card.total - bare).cwiseAbs().maxCoeff();
-        std::printf("{\"case\": \"%s\", \"units\": %zu, \"leaves\": %zu, \"kaohe_s\": %.4f, \"bare_loop_s\": %.4f, "
-                    "\"ratio\": %.2f, \"max_abs_diff\": %.3g}\n",
-                    mixed ? "mixed rules" : "completion", units, leaves, t_kaohe, t_bare, t_kaohe / t_bare, diff);
+        std::printf(
+            "{\"case\": \"%s\", \"units\": %zu, \"leaves\": %zu, \"kaohe_s\": %.4f, \"bare_loop_s\": %.4f, "
+            "\"ratio\": %.2f, \"max_abs_diff\": %.3g}\n",
+            mixed ? "mixed rules" : "completion", units, leaves, t_kaohe, t_bare, t_kaohe / t_bare, diff);
     }
     return 0;
 }

@@ -41,11 +41,17 @@ int main(int argc, char** argv) {
             into = argv[++i];
             return true;
         };
-        if (arg == "--explain") { if (!value(explain_unit)) return usage(); }
-        else if (arg == "--json") { if (!value(json_out)) return usage(); }
-        else if (arg == "--csv") { if (!value(csv_out)) return usage(); }
-        else if (arg == "-h" || arg == "--help") { usage(); return 0; }
-        else positional.push_back(arg);
+        if (arg == "--explain") {
+            if (!value(explain_unit)) return usage();
+        } else if (arg == "--json") {
+            if (!value(json_out)) return usage();
+        } else if (arg == "--csv") {
+            if (!value(csv_out)) return usage();
+        } else if (arg == "-h" || arg == "--help") {
+            usage();
+            return 0;
+        } else
+            positional.push_back(arg);
     }
     if (positional.size() < 3 || positional.size() > 4) return usage();
     try {

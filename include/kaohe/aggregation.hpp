@@ -44,13 +44,10 @@ namespace kaohe {
 //
 // The loops run child column by child column over all units (contiguous in Eigen's column-major storage),
 // so aggregation streams through memory once per tree level.
-[[nodiscard]] inline Eigen::MatrixXd aggregate_ratios(const Framework& fw,
-                                                      const std::vector<std::vector<double>>& max_points,
-                                                      const std::vector<std::size_t>& unit_category,
-                                                      const std::vector<std::size_t>& leaf_nodes,
-                                                      const Eigen::MatrixXd& leaf_ratio,
-                                                      const std::vector<std::string>& unit_ids,
-                                                      std::vector<std::string>& problems) {
+[[nodiscard]] inline Eigen::MatrixXd aggregate_ratios(
+    const Framework& fw, const std::vector<std::vector<double>>& max_points,
+    const std::vector<std::size_t>& unit_category, const std::vector<std::size_t>& leaf_nodes,
+    const Eigen::MatrixXd& leaf_ratio, const std::vector<std::string>& unit_ids, std::vector<std::string>& problems) {
     const std::size_t units = unit_category.size();
     Eigen::MatrixXd ratio(static_cast<Eigen::Index>(units), static_cast<Eigen::Index>(fw.nodes.size()));
     for (std::size_t j = 0; j < leaf_nodes.size(); ++j)
@@ -72,23 +69,24 @@ namespace kaohe {
         for (std::size_t child : n.children) {
             const double* r = ratio.col(static_cast<Eigen::Index>(child)).data();
             for (std::size_t c = 0; c < categories; ++c) {
-            const double w = max_points[c][child];
-            if (w == 0.0) continue;
-            for (std::size_t u : members[c]) {
-                if (std::isnan(r[u])) continue;
-                weight[u] += w;
-                if (!geometric) {
-                    acc[u] += w * r[u];
-                } else if (r[u] > 0) {
-                    acc[u] += w * std::log(r[u]);
-                } else {
-                    zero[u] = 1;  // the weighted geometric mean tends to 0 as any child does
-                    if (r[u] < 0)
-                        problems.push_back("unit '" + unit_ids[u] + "', " + fw.path(node) + ": geometric mean of a negative value (" +
-                                           fw.nodes[child].id + " ratio " + detail::fmt(r[u]) +
-                                           "); use a normalisation with a positive range such as [1, 100]");
+                const double w = max_points[c][child];
+                if (w == 0.0) continue;
+                for (std::size_t u : members[c]) {
+                    if (std::isnan(r[u])) continue;
+                    weight[u] += w;
+                    if (!geometric) {
+                        acc[u] += w * r[u];
+                    } else if (r[u] > 0) {
+                        acc[u] += w * std::log(r[u]);
+                    } else {
+                        zero[u] = 1;  // the weighted geometric mean tends to 0 as any child does
+                        if (r[u] < 0)
+                            problems.push_back("unit '" + unit_ids[u] + "', " + fw.path(node) +
+                                               ": geometric mean of a negative value (" + fw.nodes[child].id +
+                                               " ratio " + detail::fmt(r[u]) +
+                                               "); use a normalisation with a positive range such as [1, 100]");
+                    }
                 }
-            }
             }
         }
         double* out = ratio.col(static_cast<Eigen::Index>(node)).data();
@@ -102,7 +100,8 @@ namespace kaohe {
     }
     for (std::size_t u = 0; u < units; ++u)
         if (std::isnan(ratio(static_cast<Eigen::Index>(u), 0)))
-            problems.push_back("unit '" + unit_ids[u] + "': every indicator is excluded or missing, so it has no total");
+            problems.push_back("unit '" + unit_ids[u] +
+                               "': every indicator is excluded or missing, so it has no total");
     return ratio;
 }
 

@@ -49,7 +49,7 @@ struct Event {
     std::string rater;   // rating: who rated
     double count = 1.0;  // deduction: occurrences
     double value = std::numeric_limits<double>::quiet_NaN();  // rating score / manual, judgement, override points
-    double share = 1.0;  // bonus: credit share (co-authored piece: 0.5)
+    double share = 1.0;                                       // bonus: credit share (co-authored piece: 0.5)
     std::string note;      // reason or description; mandatory for manual, judgement, override, veto, grade
     std::string evidence;  // document reference for bonuses
     Location source;       // where the event was read from
@@ -57,22 +57,30 @@ struct Event {
 
 [[nodiscard]] inline const char* event_type_name(EventType t) {
     switch (t) {
-        case EventType::deduction: return "deduction";
-        case EventType::bonus: return "bonus";
-        case EventType::rating: return "rating";
-        case EventType::manual: return "manual";
-        case EventType::judgement: return "judgement";
-        case EventType::override_: return "override";
-        case EventType::veto: return "veto";
-        case EventType::grade: return "grade";
+        case EventType::deduction:
+            return "deduction";
+        case EventType::bonus:
+            return "bonus";
+        case EventType::rating:
+            return "rating";
+        case EventType::manual:
+            return "manual";
+        case EventType::judgement:
+            return "judgement";
+        case EventType::override_:
+            return "override";
+        case EventType::veto:
+            return "veto";
+        case EventType::grade:
+            return "grade";
     }
     return "?";
 }
 
 struct Dataset {
     std::vector<Unit> units;
-    std::vector<std::string> items;  // data item (column) ids
-    Eigen::MatrixXd values;          // units x items; NaN = missing
+    std::vector<std::string> items;                                   // data item (column) ids
+    Eigen::MatrixXd values;                                           // units x items; NaN = missing
     std::map<std::pair<std::size_t, std::size_t>, std::string> text;  // (unit, item) -> categorical answer
     std::vector<Event> events;
     std::string units_source, results_source, events_source;  // file names, for error messages

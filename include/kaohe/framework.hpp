@@ -22,9 +22,9 @@ namespace kaohe {
 
 // How a node's weight is stated.
 enum class WeightKind {
-    points,    // absolute points (rule of law = 11 of 100); siblings must add up to the parent's points
-    share,     // fraction of the parent (11% = 0.11); siblings must add up to 1
-    relative   // relative importance; siblings are rescaled to fill the parent (COINr-style weights)
+    points,   // absolute points (rule of law = 11 of 100); siblings must add up to the parent's points
+    share,    // fraction of the parent (11% = 0.11); siblings must add up to 1
+    relative  // relative importance; siblings are rescaled to fill the parent (COINr-style weights)
 };
 struct Weight {
     WeightKind kind = WeightKind::relative;
@@ -35,17 +35,17 @@ enum class Aggregation { arithmetic, geometric };
 
 // What to do when a unit has no value for a leaf (or a rule cannot score it).
 enum class MissingPolicy {
-    error,    // default: scoring fails and lists every missing unit x indicator
-    zero,     // the leaf scores 0 points
-    mean,     // the leaf scores the cohort's mean points (ratio of maximum) for the unit's category
-    exclude   // the leaf is dropped for that unit and its siblings are reweighted to fill the parent
+    error,   // default: scoring fails and lists every missing unit x indicator
+    zero,    // the leaf scores 0 points
+    mean,    // the leaf scores the cohort's mean points (ratio of maximum) for the unit's category
+    exclude  // the leaf is dropped for that unit and its siblings are reweighted to fill the parent
 };
 
 struct Node {
     std::string id;    // stable id, unique in the framework, used in paths and data files
     std::string name;  // display name (UTF-8)
     Weight weight;
-    std::map<std::string, Weight> weight_by_category;  // overrides `weight` for units of a category
+    std::map<std::string, Weight> weight_by_category;   // overrides `weight` for units of a category
     std::vector<std::string> applies_to;                // categories this node applies to; empty = all
     Aggregation aggregation = Aggregation::arithmetic;  // how this node combines its children
     bool renormalise = false;  // accept children whose points do not add up to this node's; rescale them
@@ -100,10 +100,10 @@ struct Condition {
 
 // One-vote veto (一票否决) and its milder forms. Triggered by a `veto` event (with its reason) or a condition.
 enum class VetoEffect {
-    fail,        // the unit gets the lowest grade
-    cap,         // the unit's grade is at most `cap_grade` (一票否优: cap below excellent)
-    demote,      // the unit's grade drops `demote_by` grades (降等)
-    disqualify   // the unit is not ranked or graded (取消评优资格)
+    fail,       // the unit gets the lowest grade
+    cap,        // the unit's grade is at most `cap_grade` (一票否优: cap below excellent)
+    demote,     // the unit's grade drops `demote_by` grades (降等)
+    disqualify  // the unit is not ranked or graded (取消评优资格)
 };
 struct Veto {
     std::string id;

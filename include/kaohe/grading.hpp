@@ -22,11 +22,11 @@ struct FiredVeto {
 // What grading needs to know about each unit.
 struct GradingInput {
     std::vector<std::string> unit_ids;
-    std::vector<double> score;               // the score graded (total, or the rounded total)
-    std::vector<std::size_t> rank_order;     // ranked units, best first (ties broken as the ranking says)
-    std::vector<double> rank;                // overall rank (NaN when not ranked)
-    std::vector<std::size_t> pool;           // pool key (category index, or 0 when the pool is all units)
-    std::vector<bool> in_pool;               // false: outside every quota pool
+    std::vector<double> score;            // the score graded (total, or the rounded total)
+    std::vector<std::size_t> rank_order;  // ranked units, best first (ties broken as the ranking says)
+    std::vector<double> rank;             // overall rank (NaN when not ranked)
+    std::vector<std::size_t> pool;        // pool key (category index, or 0 when the pool is all units)
+    std::vector<bool> in_pool;            // false: outside every quota pool
     std::vector<bool> disqualified;
     std::vector<std::vector<FiredVeto>> vetoes;
     std::vector<const Event*> override_grade;  // a `grade` event per unit, or null
@@ -37,9 +37,15 @@ struct GradingInput {
     double n = 0;
     switch (q.rounding) {
         // 1e-9 absorbs binary noise: 0.3 * 10 = 3.0000000000000004 must not round up to 4.
-        case QuotaRounding::half_up: n = std::floor(exact + 0.5 + 1e-9); break;
-        case QuotaRounding::up: n = std::ceil(exact - 1e-9); break;
-        case QuotaRounding::down: n = std::floor(exact + 1e-9); break;
+        case QuotaRounding::half_up:
+            n = std::floor(exact + 0.5 + 1e-9);
+            break;
+        case QuotaRounding::up:
+            n = std::ceil(exact - 1e-9);
+            break;
+        case QuotaRounding::down:
+            n = std::floor(exact + 1e-9);
+            break;
     }
     auto count = static_cast<std::size_t>(std::max(0.0, n));
     if (q.max_count) count = std::min(count, static_cast<std::size_t>(*q.max_count));
@@ -60,7 +66,9 @@ struct GradingInput {
             if (bands[i].id == id) return i;
         return worst;
     };
-    auto label = [&](std::size_t g) { return bands[g].name.empty() ? bands[g].id : bands[g].name + " (" + bands[g].id + ")"; };
+    auto label = [&](std::size_t g) {
+        return bands[g].name.empty() ? bands[g].id : bands[g].name + " (" + bands[g].id + ")";
+    };
     std::vector<std::size_t> grade(units, worst);
     std::vector<bool> graded(units, false);
 
@@ -71,21 +79,30 @@ struct GradingInput {
         std::size_t g = 0;
         while (g < worst && !(in.score[u] >= bands[g].min)) ++g;
         grade[u] = g;
-        explain[u].push_back({"grade", "grade", 0.0,
-                              "score " + detail::num(in.score[u]) + " falls in band " + label(g) +
-                                  (std::isinf(bands[g].min) ? std::string() : " (>= " + detail::num(bands[g].min) + ")")});
+        explain[u].push_back(
+            {"grade", "grade", 0.0,
+             "score " + detail::num(in.score[u]) + " falls in band " + label(g) +
+                 (std::isinf(bands[g].min) ? std::string() : " (>= " + detail::num(bands[g].min) + ")")});
         for (const auto& fired : in.vetoes[u]) {
             const Veto& v = *fired.veto;
             std::size_t to = grade[u];
             switch (v.effect) {
-                case VetoEffect::fail: to = worst; break;
-                case VetoEffect::cap: to = std::max(grade[u], band_index(v.cap_grade)); break;
-                case VetoEffect::demote: to = std::min(worst, grade[u] + static_cast<std::size_t>(v.demote_by)); break;
-                case VetoEffect::disqualify: break;
+                case VetoEffect::fail:
+                    to = worst;
+                    break;
+                case VetoEffect::cap:
+                    to = std::max(grade[u], band_index(v.cap_grade));
+                    break;
+                case VetoEffect::demote:
+                    to = std::min(worst, grade[u] + static_cast<std::size_t>(v.demote_by));
+                    break;
+                case VetoEffect::disqualify:
+                    break;
             }
-            explain[u].push_back({v.id, "veto", 0.0,
-                                  (v.name.empty() ? v.id : v.name) + ": " + fired.reason +
-                                      (to != grade[u] ? " -> grade " + label(to) : " -> grade unchanged, " + label(to))});
+            explain[u].push_back(
+                {v.id, "veto", 0.0,
+                 (v.name.empty() ? v.id : v.name) + ": " + fired.reason +
+                     (to != grade[u] ? " -> grade " + label(to) : " -> grade unchanged, " + label(to))});
             grade[u] = to;
         }
     }
@@ -119,8 +136,9 @@ struct GradingInput {
             grade[u] = g + 1;
             explain[u].push_back({"grade", "grade", 0.0,
                                   "quota: at most " + std::to_string(limit) + " of " + std::to_string(pool_sizes[p]) +
-                                      " units in the pool may be " + label(g) + " (" + detail::num(100 * quota->max_share) +
-                                      "%); rank " + detail::num(in.rank[u]) + " is beyond it -> " + label(g + 1)});
+                                      " units in the pool may be " + label(g) + " (" +
+                                      detail::num(100 * quota->max_share) + "%); rank " + detail::num(in.rank[u]) +
+                                      " is beyond it -> " + label(g + 1)});
         }
     }
 
@@ -128,8 +146,7 @@ struct GradingInput {
     for (std::size_t u = 0; u < units; ++u) {
         if (const Event* e = in.override_grade[u]) {
             const std::size_t to = band_index(e->level);
-            explain[u].push_back({"grade", "override", 0.0,
-                                  "grade set to " + label(to) + " by decision: " + e->note});
+            explain[u].push_back({"grade", "override", 0.0, "grade set to " + label(to) + " by decision: " + e->note});
             grade[u] = to;
             graded[u] = true;
         }

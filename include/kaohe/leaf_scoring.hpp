@@ -28,22 +28,32 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 inline const char* op_text(Comparison op) {
     switch (op) {
-        case Comparison::ge: return ">=";
-        case Comparison::gt: return ">";
-        case Comparison::le: return "<=";
-        case Comparison::lt: return "<";
-        case Comparison::eq: return "==";
+        case Comparison::ge:
+            return ">=";
+        case Comparison::gt:
+            return ">";
+        case Comparison::le:
+            return "<=";
+        case Comparison::lt:
+            return "<";
+        case Comparison::eq:
+            return "==";
     }
     return "?";
 }
 
 inline bool compare(double x, Comparison op, double v) {
     switch (op) {
-        case Comparison::ge: return x >= v;
-        case Comparison::gt: return x > v;
-        case Comparison::le: return x <= v;
-        case Comparison::lt: return x < v;
-        case Comparison::eq: return x == v;
+        case Comparison::ge:
+            return x >= v;
+        case Comparison::gt:
+            return x > v;
+        case Comparison::le:
+            return x <= v;
+        case Comparison::lt:
+            return x < v;
+        case Comparison::eq:
+            return x == v;
     }
     return false;
 }
@@ -87,10 +97,14 @@ private:
 public:
     [[nodiscard]] double stat(CohortStat s) const {
         switch (s) {
-            case CohortStat::mean: return mean;
-            case CohortStat::median: return median;
-            case CohortStat::min: return min;
-            case CohortStat::max: return max;
+            case CohortStat::mean:
+                return mean;
+            case CohortStat::median:
+                return median;
+            case CohortStat::min:
+                return min;
+            case CohortStat::max:
+                return max;
         }
         return nan;
     }
@@ -125,7 +139,7 @@ public:
 // explanations can be produced later by the same code.
 struct LeafColumn {
     std::size_t node = 0;
-    const Input* input = nullptr;        // the rule's input (null for event-driven rules)
+    const Input* input = nullptr;  // the rule's input (null for event-driven rules)
     const Dataset* data = nullptr;
     long item = -1, denominator_item = -1;  // dataset item indices of the input
     // Numeric input per unit (NaN = none): a pointer to the dataset's own column when the input is a plain
@@ -133,8 +147,8 @@ struct LeafColumn {
     // and never copied, so the pointer stays valid.
     const double* x = nullptr;
     std::vector<double> computed;
-    std::vector<Cohort> by_category;     // cohort per category index
-    Cohort all;                          // cohort of all applicable units
+    std::vector<Cohort> by_category;                                    // cohort per category index
+    Cohort all;                                                         // cohort of all applicable units
     std::unordered_map<std::size_t, std::vector<const Event*>> events;  // unit -> events targeting this leaf
 
     LeafColumn() = default;
@@ -309,13 +323,16 @@ public:
         const bool met = compare(x(), r.op, v);
         const Event* judgement = find_event(EventType::judgement);
         if (met) {
-            if (judgement) return problem("a judgement event is given but the threshold is met (" + num(x()) + " " + op_text(r.op) + " " + num(v) + ")");
+            if (judgement)
+                return problem("a judgement event is given but the threshold is met (" + num(x()) + " " +
+                               op_text(r.op) + " " + num(v) + ")");
             if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + ": met, full marks " + num(u_.max));
             return points(u_.max);
         }
         if (judgement && r.allow_judgement) {
-            if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met; judged partial score " + num(judgement->value) +
-                " (" + judgement->note + ")");
+            if (explain_)
+                say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met; judged partial score " +
+                    num(judgement->value) + " (" + judgement->note + ")");
             return points(judgement->value);
         }
         if (explain_) say(num(x()) + " " + op_text(r.op) + " " + num(v) + " not met: 0");
@@ -359,8 +376,8 @@ public:
         if (z == f) return problem("zero_at and full_at are both " + num(z));
         const double p = kernel::linear(x(), z, f, u_.max);
         if (explain_)
-            say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * p / u_.max) + "% x " +
-                num(u_.max) + " = " + num(p));
+            say(input_text() + " between " + num(z) + " (0) and " + num(f) + " (full) -> " + num(100 * p / u_.max) +
+                "% x " + num(u_.max) + " = " + num(p));
         return points(p);
     }
 
@@ -379,10 +396,10 @@ public:
         }
         const char* reading = r.granularity == StepGranularity::completed ? "completed steps only"
                               : r.granularity == StepGranularity::started ? "every started step"
-                                                                           : "pro rata";
-        say(input_text() + (below ? " is " : " exceeds ") + num(gap) + (below ? " short of " : " over ") + num(reference) +
-            " = " + num(steps) + " step(s) of " + num(r.step) + " (" + reading + ") x " + num(r.deduct) + " = -" +
-            num(r.deduct * steps) + " from " + num(u_.max) +
+                                                                          : "pro rata";
+        say(input_text() + (below ? " is " : " exceeds ") + num(gap) + (below ? " short of " : " over ") +
+            num(reference) + " = " + num(steps) + " step(s) of " + num(r.step) + " (" + reading + ") x " +
+            num(r.deduct) + " = -" + num(r.deduct * steps) + " from " + num(u_.max) +
             (u_.max - r.deduct * steps < r.floor ? ", floored at " + num(r.floor) : std::string()) + " -> " + num(p));
         return points(p);
     }
@@ -400,9 +417,12 @@ public:
         const double p = kernel::interpolate(r, x());
         if (explain_) {
             const auto& bp = r.breakpoints;
-            if (x() < bp.front().first) say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
-            else if (x() >= bp.back().first) say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
-            else say(input_text() + " interpolated between breakpoints -> " + num(p));
+            if (x() < bp.front().first)
+                say(input_text() + " below the first breakpoint " + num(bp.front().first) + " -> " + num(p));
+            else if (x() >= bp.back().first)
+                say(input_text() + " at or above the last breakpoint " + num(bp.back().first) + " -> " + num(p));
+            else
+                say(input_text() + " interpolated between breakpoints -> " + num(p));
         }
         return points(p);
     }
@@ -416,8 +436,9 @@ public:
         const double p = kernel::efficacy(r, score, u_.max);
         if (explain_)
             say(num(r.base) + " + " + num(r.span) + " x (" + num(x()) + " - " + num(bad) + ") / (" + num(good) + " - " +
-                num(bad) + ") = " + num(score) + (p / u_.max * 100 != score ? ", clamped to " + num(p / u_.max * 100) : std::string()) +
-                " of 100 x " + num(u_.max) + " = " + num(p));
+                num(bad) + ") = " + num(score) +
+                (p / u_.max * 100 != score ? ", clamped to " + num(p / u_.max * 100) : std::string()) + " of 100 x " +
+                num(u_.max) + " = " + num(p));
         return points(p);
     }
 
@@ -432,12 +453,14 @@ public:
         const std::size_t first = better + 1, last = n - worse;
         auto points_at = [&](std::size_t k) -> double {  // k = 1-based position from the top
             switch (r.scoring) {
-                case RankScoring::ladder: return k <= r.ladder.size() ? r.ladder[k - 1] : r.beyond;
+                case RankScoring::ladder:
+                    return k <= r.ladder.size() ? r.ladder[k - 1] : r.beyond;
                 case RankScoring::from_bottom: {
                     const double from_bottom = static_cast<double>(n - k + 1);
                     return std::max(r.floor, r.bottom + r.step * (from_bottom - 1));
                 }
-                case RankScoring::proportional: return 0;  // handled below
+                case RankScoring::proportional:
+                    return 0;  // handled below
             }
             return 0;
         };
@@ -445,9 +468,11 @@ public:
             const double best = higher ? c.max : c.min;
             const double ratio = higher ? x() / best : best / x();
             if (!std::isfinite(ratio) || ratio < 0)
-                return problem("proportional rank scoring needs positive values; best = " + num(best) + ", value = " + num(x()));
-            if (explain_) say(input_text() + (higher ? " / best " : ", best ") + num(best) + (higher ? "" : " / value") + " = " +
-                num(ratio) + " x " + num(u_.max) + " = " + num(ratio * u_.max));
+                return problem("proportional rank scoring needs positive values; best = " + num(best) +
+                               ", value = " + num(x()));
+            if (explain_)
+                say(input_text() + (higher ? " / best " : ", best ") + num(best) + (higher ? "" : " / value") + " = " +
+                    num(ratio) + " x " + num(u_.max) + " = " + num(ratio * u_.max));
             return points(ratio * u_.max);
         }
         double rank = 0, p = 0;
@@ -470,8 +495,10 @@ public:
                 break;
             }
         }
-        if (explain_) say(input_text() + " ranks " + num(rank) + " of " + std::to_string(n) +
-            (last > first ? " (tied with " + std::to_string(last - first) + " other(s))" : std::string()) + " -> " + num(p));
+        if (explain_)
+            say(input_text() + " ranks " + num(rank) + " of " + std::to_string(n) +
+                (last > first ? " (tied with " + std::to_string(last - first) + " other(s))" : std::string()) + " -> " +
+                num(p));
         return points(p);
     }
 
@@ -480,25 +507,33 @@ public:
         std::string lines;
         for (const Event* e : events(EventType::deduction)) {
             const double* price = lookup(r.price, e->kind);
-            if (!price && !r.default_price) return problem(event_problem(*e, "deduction kind '" + e->kind + "' has no price" + known_keys(r.price)));
+            if (!price && !r.default_price)
+                return problem(
+                    event_problem(*e, "deduction kind '" + e->kind + "' has no price" + known_keys(r.price)));
             const double each = price ? *price : *r.default_price;
             count += e->count;
             total += e->count * each * r.multiplier;
-            lines += "; " + num(e->count) + " x " + (e->kind.empty() ? std::string("event") : e->kind) + " @ " + num(each) +
-                     (r.multiplier != 1 ? " x" + num(r.multiplier) : std::string()) + (e->note.empty() ? "" : " (" + e->note + ")");
+            lines += "; " + num(e->count) + " x " + (e->kind.empty() ? std::string("event") : e->kind) + " @ " +
+                     num(each) + (r.multiplier != 1 ? " x" + num(r.multiplier) : std::string()) +
+                     (e->note.empty() ? "" : " (" + e->note + ")");
         }
         const Escalation* esc = nullptr;
         for (const auto& e : r.escalation)
             if (count >= e.at_count && (!esc || e.at_count > esc->at_count)) esc = &e;
         if (esc) {
-            if (explain_) say(num(count) + " occurrence(s) reach the escalation at " + num(esc->at_count) + " -> " + num(esc->points) + lines);
+            if (explain_)
+                say(num(count) + " occurrence(s) reach the escalation at " + num(esc->at_count) + " -> " +
+                    num(esc->points) + lines);
             return points(esc->points);
         }
         const double raw = u_.max - total;
         const double p = std::max(r.floor, raw);
         if (!explain_) {
-        } else if (count == 0) say("no deductions: full marks " + num(u_.max));
-        else say(num(u_.max) + " - " + num(total) + (raw < r.floor ? " floored at " + num(r.floor) : std::string()) + " = " + num(p) + lines);
+        } else if (count == 0)
+            say("no deductions: full marks " + num(u_.max));
+        else
+            say(num(u_.max) + " - " + num(total) + (raw < r.floor ? " floored at " + num(r.floor) : std::string()) +
+                " = " + num(p) + lines);
         return points(p);
     }
 
@@ -510,24 +545,29 @@ public:
         int anonymous = 0;
         for (const Event* e : events(EventType::bonus)) {
             const double* level = lookup(r.levels, e->level);
-            if (!level) return problem(event_problem(*e, "bonus level '" + e->level + "' is not defined" + known_keys(r.levels)));
+            if (!level)
+                return problem(
+                    event_problem(*e, "bonus level '" + e->level + "' is not defined" + known_keys(r.levels)));
             if (r.require_evidence && e->evidence.empty()) {
                 lines += "; not counted, no evidence: " + e->item + " (" + e->level + ")";
                 continue;
             }
             const double p = *level * e->share;
-            const std::string key = r.highest_per_item && !e->item.empty() ? e->item : "#" + std::to_string(anonymous++);
+            const std::string key =
+                r.highest_per_item && !e->item.empty() ? e->item : "#" + std::to_string(anonymous++);
             auto it = best.find(key);
             if (it == best.end() || p > it->second.first) best[key] = {p, e};
         }
         for (const auto& kv : best) {
             const Event* e = kv.second.second;
             sum += kv.second.first;
-            lines += "; +" + num(kv.second.first) + " " + (e->item.empty() ? std::string("award") : e->item) + " (" + e->level +
-                     (e->share != 1 ? ", share " + num(e->share) : std::string()) + (e->evidence.empty() ? "" : ", " + e->evidence) + ")";
+            lines += "; +" + num(kv.second.first) + " " + (e->item.empty() ? std::string("award") : e->item) + " (" +
+                     e->level + (e->share != 1 ? ", share " + num(e->share) : std::string()) +
+                     (e->evidence.empty() ? "" : ", " + e->evidence) + ")";
         }
         const double p = std::min(sum, cap);
-        if (explain_) say("bonus " + num(sum) + (sum > cap ? " capped at " + num(cap) : std::string()) + " = " + num(p) + lines);
+        if (explain_)
+            say("bonus " + num(sum) + (sum > cap ? " capped at " + num(cap) : std::string()) + " = " + num(p) + lines);
         return points(p);
     }
 
@@ -535,12 +575,15 @@ public:
         std::vector<double> scores;
         int dont_know = 0;
         for (const Event* e : events(EventType::rating)) {
-            if (std::isnan(e->value)) ++dont_know;
-            else scores.push_back(e->value);
+            if (std::isnan(e->value))
+                ++dont_know;
+            else
+                scores.push_back(e->value);
         }
         if (scores.empty()) {
             Outcome o;
-            o.missing = "no valid ratings" + (dont_know ? " (" + std::to_string(dont_know) + " don't know)" : std::string());
+            o.missing =
+                "no valid ratings" + (dont_know ? " (" + std::to_string(dont_know) + " don't know)" : std::string());
             return o;
         }
         for (double s : scores)
@@ -550,9 +593,14 @@ public:
         auto lo = scores.begin() + (trim ? r.drop_low : 0);
         auto hi = scores.end() - (trim ? r.drop_high : 0);
         const double mean = std::accumulate(lo, hi, 0.0) / static_cast<double>(hi - lo);
-        if (explain_) say(std::to_string(scores.size()) + " rating(s)" + (dont_know ? " + " + std::to_string(dont_know) + " don't know (excluded)" : std::string()) +
-            (trim ? ", dropping the " + std::to_string(r.drop_high) + " highest and " + std::to_string(r.drop_low) + " lowest" : ", no trimming") +
-            ": mean " + num(mean) + " of " + num(r.scale) + " x " + num(u_.max) + " = " + num(mean / r.scale * u_.max));
+        if (explain_)
+            say(std::to_string(scores.size()) + " rating(s)" +
+                (dont_know ? " + " + std::to_string(dont_know) + " don't know (excluded)" : std::string()) +
+                (trim ? ", dropping the " + std::to_string(r.drop_high) + " highest and " + std::to_string(r.drop_low) +
+                            " lowest"
+                      : ", no trimming") +
+                ": mean " + num(mean) + " of " + num(r.scale) + " x " + num(u_.max) + " = " +
+                num(mean / r.scale * u_.max));
         return points(mean / r.scale * u_.max);
     }
 
@@ -574,19 +622,26 @@ public:
         const double score = kernel::normalised(r, x(), c, target);
         if (std::isnan(score)) return problem(normalise_problem(r, c, target));
         const double p = score / 100.0 * u_.max;
-        if (explain_) say(input_text() + ", " + normalise_text(r, c, target) + " -> " + num(score) + " of 100 x " + num(u_.max) + " = " + num(p));
+        if (explain_)
+            say(input_text() + ", " + normalise_text(r, c, target) + " -> " + num(score) + " of 100 x " + num(u_.max) +
+                " = " + num(p));
         return points(p);
     }
 
 private:
     [[nodiscard]] std::string normalise_problem(const NormaliseRule& r, const Cohort& c, double target) const {
         switch (r.method) {
-            case NormaliseMethod::minmax: return "min-max normalisation needs at least two distinct values in the cohort";
-            case NormaliseMethod::goalposts: return "log goalposts need a value > 0, got " + num(x());
-            case NormaliseMethod::zscore: return "z-score needs a cohort with a non-zero standard deviation";
+            case NormaliseMethod::minmax:
+                return "min-max normalisation needs at least two distinct values in the cohort";
+            case NormaliseMethod::goalposts:
+                return "log goalposts need a value > 0, got " + num(x());
+            case NormaliseMethod::zscore:
+                return "z-score needs a cohort with a non-zero standard deviation";
             case NormaliseMethod::distance_to_target:
-                return std::isnan(target) ? "the cohort target cannot be computed" : "target " + num(target) + " equals the cohort's worst value";
-            case NormaliseMethod::percentile_rank: return "percentile rank needs at least two units in the cohort (has " + std::to_string(c.n) + ")";
+                return std::isnan(target) ? "the cohort target cannot be computed"
+                                          : "target " + num(target) + " equals the cohort's worst value";
+            case NormaliseMethod::percentile_rank:
+                return "percentile rank needs at least two units in the cohort (has " + std::to_string(c.n) + ")";
         }
         return "cannot normalise";
     }
@@ -594,13 +649,16 @@ private:
         const char* lower = r.direction == Direction::lower_is_better ? " (lower is better)" : "";
         switch (r.method) {
             case NormaliseMethod::minmax:
-                return "min-max over " + std::to_string(c.n) + " units [" + num(c.min) + ", " + num(c.max) + "]" + lower + " to [" +
-                       num(r.lo) + ", " + num(r.hi) + "]";
+                return "min-max over " + std::to_string(c.n) + " units [" + num(c.min) + ", " + num(c.max) + "]" +
+                       lower + " to [" + num(r.lo) + ", " + num(r.hi) + "]";
             case NormaliseMethod::goalposts:
                 return "goalposts [" + num(r.lower) + ", " + num(r.upper) + "]" + (r.log ? " on log10" : "") + lower;
-            case NormaliseMethod::zscore: return "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")" + lower;
-            case NormaliseMethod::distance_to_target: return "distance to target " + num(target) + lower;
-            case NormaliseMethod::percentile_rank: return "percentile rank among " + std::to_string(c.n) + lower;
+            case NormaliseMethod::zscore:
+                return "z-score (mean " + num(c.mean) + ", sd " + num(c.sd) + ")" + lower;
+            case NormaliseMethod::distance_to_target:
+                return "distance to target " + num(target) + lower;
+            case NormaliseMethod::percentile_rank:
+                return "percentile rank among " + std::to_string(c.n) + lower;
         }
         return {};
     }
@@ -612,7 +670,8 @@ private:
         const Input& in = *col_.input;
         if (!in.is_ratio()) return in.item + " = " + num(x());
         return in.item + "/" + in.denominator + " = " + num(col_.raw(col_.item, u_.unit)) + "/" +
-               num(col_.raw(col_.denominator_item, u_.unit)) + (in.scale != 1 ? " x " + num(in.scale) : std::string()) + " = " + num(x());
+               num(col_.raw(col_.denominator_item, u_.unit)) + (in.scale != 1 ? " x " + num(in.scale) : std::string()) +
+               " = " + num(x());
     }
     Outcome points(double p) const {
         Outcome o;

@@ -40,10 +40,18 @@ namespace kaohe {
         for (std::size_t k = i; k < j; ++k) {
             double r = 0;
             switch (method) {
-                case TieMethod::competition: r = static_cast<double>(i + 1); break;
-                case TieMethod::dense: r = dense; break;
-                case TieMethod::average: r = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0; break;
-                case TieMethod::ordinal: r = static_cast<double>(k + 1); break;
+                case TieMethod::competition:
+                    r = static_cast<double>(i + 1);
+                    break;
+                case TieMethod::dense:
+                    r = dense;
+                    break;
+                case TieMethod::average:
+                    r = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+                    break;
+                case TieMethod::ordinal:
+                    r = static_cast<double>(k + 1);
+                    break;
             }
             out[order[k]] = r;
         }

@@ -1,10 +1,10 @@
 // Round half-up (四舍五入) to a number of decimals, the way a person with the printed number would.
 //
-// Binary doubles cannot hold most decimal fractions: 2.675 is stored as 2.67499999999999982236431605997495353221893310546875
-// and a naive floor(x*100+0.5)/100 gives 2.67. Published assessment figures are rounded on the decimal
-// value people see, so kaohe first reduces the double to 15 significant digits (the precision a double
-// guarantees), then rounds that decimal string half away from zero. Results are exact decimals re-read as
-// the nearest double.
+// Binary doubles cannot hold most decimal fractions: 2.675 is stored
+// as 2.67499999999999982236431605997495353221893310546875 and a naive floor(x*100+0.5)/100 gives 2.67. Published
+// assessment figures are rounded on the decimal value people see, so kaohe first reduces the double to 15 significant
+// digits (the precision a double guarantees), then rounds that decimal string half away from zero. Results are exact
+// decimals re-read as the nearest double.
 #pragma once
 
 #include <cmath>

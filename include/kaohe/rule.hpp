@@ -118,10 +118,10 @@ struct Band {
 struct BandsRule {
     Input input;
     BandMode mode = BandMode::step;
-    std::vector<Band> bands;                           // step mode
+    std::vector<Band> bands;                             // step mode
     std::vector<std::pair<double, double>> breakpoints;  // interpolate mode: (x, points), x increasing
-    std::optional<double> below;                       // interpolate: points below the first breakpoint
-    std::optional<double> above;                       // interpolate: points above the last breakpoint
+    std::optional<double> below;                         // interpolate: points below the first breakpoint
+    std::optional<double> above;                         // interpolate: points above the last breakpoint
 };
 
 // R6: efficacy coefficient (功效系数法): score = base + span * (x - unacceptable) / (satisfactory - unacceptable),
@@ -163,7 +163,7 @@ struct Escalation {
 };
 struct DeductionRule {
     std::vector<std::pair<std::string, double>> price;  // kind -> points per occurrence
-    std::optional<double> default_price;                 // for kinds not listed; unset = error
+    std::optional<double> default_price;                // for kinds not listed; unset = error
     std::vector<Escalation> escalation;
     double multiplier = 1.0;
     double floor = 0.0;
@@ -215,15 +215,14 @@ struct NormaliseRule {
     bool cap = true;                      // distance_to_target: cap at 100
 };
 
-using Rule = std::variant<ThresholdRule, LookupRule, CompletionRule, LinearRule, ShortfallRule, BandsRule,
-                          EfficacyRule, RankRule, DeductionRule, BonusRule, TrimmedMeanRule, ManualRule,
-                          NormaliseRule>;
+using Rule = std::variant<ThresholdRule, LookupRule, CompletionRule, LinearRule, ShortfallRule, BandsRule, EfficacyRule,
+                          RankRule, DeductionRule, BonusRule, TrimmedMeanRule, ManualRule, NormaliseRule>;
 
 // The rule's name as written in framework files ("threshold", "lookup", ...), in variant order.
 [[nodiscard]] inline const char* rule_name(const Rule& rule) {
-    static constexpr const char* names[] = {"threshold", "lookup",  "completion",   "linear", "shortfall",
-                                            "bands",     "efficacy", "rank",        "deduction", "bonus",
-                                            "trimmed_mean", "manual", "normalise"};
+    static constexpr const char* names[] = {"threshold",    "lookup",   "completion", "linear",    "shortfall",
+                                            "bands",        "efficacy", "rank",       "deduction", "bonus",
+                                            "trimmed_mean", "manual",   "normalise"};
     return names[rule.index()];
 }
 

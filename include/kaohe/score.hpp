@@ -49,7 +49,8 @@ inline bool needs_sorted_cohort(const Rule& rule) {
     auto cohort = [](const Reference& r) { return r.cohort.has_value(); };
     if (const auto* r = std::get_if<RankRule>(&rule)) return r->scoring != RankScoring::proportional;
     if (const auto* n = std::get_if<NormaliseRule>(&rule))
-        return n->method == NormaliseMethod::percentile_rank || n->method == NormaliseMethod::zscore || cohort(n->target);
+        return n->method == NormaliseMethod::percentile_rank || n->method == NormaliseMethod::zscore ||
+               cohort(n->target);
     if (const auto* t = std::get_if<ThresholdRule>(&rule)) return cohort(t->value);
     if (const auto* c = std::get_if<CompletionRule>(&rule)) return cohort(c->target);
     if (const auto* l = std::get_if<LinearRule>(&rule)) return cohort(l->zero_at) || cohort(l->full_at);
@@ -60,7 +61,8 @@ inline bool needs_sorted_cohort(const Rule& rule) {
 
 // Whether a rule uses any cohort statistic (min and max included); when none does, the cohort is not built.
 inline bool needs_cohort(const Rule& rule) {
-    return needs_sorted_cohort(rule) || std::holds_alternative<RankRule>(rule) || std::holds_alternative<NormaliseRule>(rule);
+    return needs_sorted_cohort(rule) || std::holds_alternative<RankRule>(rule) ||
+           std::holds_alternative<NormaliseRule>(rule);
 }
 
 inline std::string unit_leaf(const Unit& unit, const std::string& path) {
@@ -86,8 +88,10 @@ struct ColumnKernel {
         for (std::size_t u : members) {
             const double x = col.x[u];
             const double p = std::isfinite(x) ? points(x) : nan;
-            if (std::isnan(p)) careful.push_back(u);
-            else out[u] = p / max;
+            if (std::isnan(p))
+                careful.push_back(u);
+            else
+                out[u] = p / max;
         }
         return true;
     }
@@ -164,8 +168,8 @@ public:
         problems_.throw_if_any("scoring failed:");
         std::vector<std::string> ids;
         for (const auto& u : card.units) ids.push_back(u.id);
-        card.node_points =
-            aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio, ids, problems_.list);
+        card.node_points = aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio,
+                                            ids, problems_.list);
         problems_.throw_if_any("aggregation failed:");
         ratios_to_points(card.node_points, weights_.max_points, card.unit_category);
         card.weighted_total = card.node_points.col(0);
@@ -185,10 +189,11 @@ private:
             auto c = fw_.category_index(u.category);
             if (!c) {
                 if (fw_.categories.empty())
-                    problems_.add("unit '" + u.id + "' has category '" + u.category + "' but the framework declares no categories");
+                    problems_.add("unit '" + u.id + "' has category '" + u.category +
+                                  "' but the framework declares no categories");
                 else
-                    problems_.add("unit '" + u.id + "' has unknown category '" + u.category + "' (framework categories: " +
-                                  join_categories() + ")");
+                    problems_.add("unit '" + u.id + "' has unknown category '" + u.category +
+                                  "' (framework categories: " + join_categories() + ")");
                 card.unit_category.push_back(0);
             } else {
                 card.unit_category.push_back(*c);
@@ -197,9 +202,9 @@ private:
         if (card.units.empty()) problems_.add("there are no units to score");
         const auto rows = static_cast<std::size_t>(data_->values.rows());
         if (rows != card.units.size() || static_cast<std::size_t>(data_->values.cols()) != data_->items.size())
-            problems_.add("the results matrix is " + std::to_string(rows) + " x " + std::to_string(data_->values.cols()) +
-                          " but there are " + std::to_string(card.units.size()) + " units and " +
-                          std::to_string(data_->items.size()) + " items");
+            problems_.add("the results matrix is " + std::to_string(rows) + " x " +
+                          std::to_string(data_->values.cols()) + " but there are " + std::to_string(card.units.size()) +
+                          " units and " + std::to_string(data_->items.size()) + " items");
     }
 
     std::string join_categories() const {
@@ -219,8 +224,8 @@ private:
                         if (item->empty()) continue;
                         used.insert(*item);
                         if (!data_->item_index(*item))
-                            problems_.add(fw_.path(leaf) + " reads data item '" + *item + "', which is not in the results" +
-                                          source_suffix(data_->results_source));
+                            problems_.add(fw_.path(leaf) + " reads data item '" + *item +
+                                          "', which is not in the results" + source_suffix(data_->results_source));
                     }
                 }
         }
@@ -228,22 +233,24 @@ private:
             if (v.when && v.when->item != "total") {
                 used.insert(v.when->item);
                 if (!data_->item_index(v.when->item))
-                    problems_.add("veto '" + v.id + "' reads data item '" + v.when->item + "', which is not in the results");
+                    problems_.add("veto '" + v.id + "' reads data item '" + v.when->item +
+                                  "', which is not in the results");
             }
         std::set<std::string> seen;
         for (const auto& item : data_->items) {
             if (!seen.insert(item).second) problems_.add("data item '" + item + "' appears twice in the results");
             if (options_.unused_items_are_errors && !used.count(item))
                 problems_.add("data item '" + item + "' in the results is not read by any indicator" +
-                              source_suffix(data_->results_source) + "; remove the column or fix the indicator's input");
+                              source_suffix(data_->results_source) +
+                              "; remove the column or fix the indicator's input");
         }
     }
 
     static std::string source_suffix(const std::string& source) { return source.empty() ? "" : " (" + source + ")"; }
 
     static bool needs_note(EventType t) {
-        return t == EventType::manual || t == EventType::judgement || t == EventType::override_ || t == EventType::veto ||
-               t == EventType::grade;
+        return t == EventType::manual || t == EventType::judgement || t == EventType::override_ ||
+               t == EventType::veto || t == EventType::grade;
     }
 
     // Checks every event against the framework and files it under its leaf, adjustment, veto or grade.
@@ -262,42 +269,65 @@ private:
                               (e.target.empty() ? "" : " on '" + e.target + "'") + ": " + why);
             };
             auto unit = data_->unit_index(e.unit);
-            if (!unit) { bad("unknown unit"); continue; }
-            if (needs_note(e.type) && e.note.empty()) { bad("a note giving the reason is required"); continue; }
+            if (!unit) {
+                bad("unknown unit");
+                continue;
+            }
+            if (needs_note(e.type) && e.note.empty()) {
+                bad("a note giving the reason is required");
+                continue;
+            }
             if (e.type == EventType::grade) {
                 bool known = false;
                 for (const auto& b : fw_.grading.bands) known = known || b.id == e.level;
-                if (!known) { bad("grade '" + e.level + "' is not a defined grade"); continue; }
-                if (grade_events_[*unit]) { bad("the unit already has a grade override"); continue; }
+                if (!known) {
+                    bad("grade '" + e.level + "' is not a defined grade");
+                    continue;
+                }
+                if (grade_events_[*unit]) {
+                    bad("the unit already has a grade override");
+                    continue;
+                }
                 grade_events_[*unit] = &e;
                 continue;
             }
             if (e.type == EventType::veto) {
                 bool known = false;
                 for (const auto& v : fw_.vetoes) known = known || v.id == e.target;
-                if (!known) { bad("no veto with this id"); continue; }
+                if (!known) {
+                    bad("no veto with this id");
+                    continue;
+                }
                 veto_events_[*unit].push_back(&e);
                 continue;
             }
             if (auto a = adjustment_index(e.target)) {
                 const Adjustment& adj = fw_.adjustments[*a];
                 const EventType expected = adj.kind == AdjustmentKind::bonus ? EventType::bonus : EventType::deduction;
-                if (e.type != expected) { bad(std::string("adjustment '") + adj.id + "' takes " + event_type_name(expected) + " events"); continue; }
+                if (e.type != expected) {
+                    bad(std::string("adjustment '") + adj.id + "' takes " + event_type_name(expected) + " events");
+                    continue;
+                }
                 if (!check_amounts(e, bad)) continue;
                 adjustment_events_[*a][*unit].push_back(&e);
                 continue;
             }
             auto col = leaf_column.find(e.target);
             if (col == leaf_column.end()) {
-                bad(fw_.find(e.target) ? "the target is a group, not a leaf indicator" : "no indicator, adjustment or veto with this id");
+                bad(fw_.find(e.target) ? "the target is a group, not a leaf indicator"
+                                       : "no indicator, adjustment or veto with this id");
                 continue;
             }
             const std::size_t leaf = card.leaves[col->second];
             const std::size_t cat = card.unit_category[*unit];
-            if (weights_.max_points[cat][leaf] == 0.0) { bad("the indicator does not apply to the unit's category"); continue; }
+            if (weights_.max_points[cat][leaf] == 0.0) {
+                bad("the indicator does not apply to the unit's category");
+                continue;
+            }
             const Rule& rule = fw_.nodes[leaf].rule_for(weights_.categories[cat]);
             if (!event_fits(e.type, rule)) {
-                bad(std::string("a '") + rule_name(rule) + "' indicator does not take " + event_type_name(e.type) + " events");
+                bad(std::string("a '") + rule_name(rule) + "' indicator does not take " + event_type_name(e.type) +
+                    " events");
                 continue;
             }
             if (!check_amounts(e, bad)) continue;
@@ -308,7 +338,8 @@ private:
                     continue;
                 }
                 if (!single.insert({*unit, col->second, static_cast<int>(e.type)}).second) {
-                    bad("the unit already has one; give one " + std::string(event_type_name(e.type)) + " per unit and indicator");
+                    bad("the unit already has one; give one " + std::string(event_type_name(e.type)) +
+                        " per unit and indicator");
                     continue;
                 }
             }
@@ -335,13 +366,20 @@ private:
 
     static bool event_fits(EventType t, const Rule& rule) {
         switch (t) {
-            case EventType::deduction: return std::holds_alternative<DeductionRule>(rule);
-            case EventType::bonus: return std::holds_alternative<BonusRule>(rule);
-            case EventType::rating: return std::holds_alternative<TrimmedMeanRule>(rule);
-            case EventType::manual: return std::holds_alternative<ManualRule>(rule);
-            case EventType::judgement: return std::holds_alternative<ThresholdRule>(rule);
-            case EventType::override_: return true;
-            default: return false;
+            case EventType::deduction:
+                return std::holds_alternative<DeductionRule>(rule);
+            case EventType::bonus:
+                return std::holds_alternative<BonusRule>(rule);
+            case EventType::rating:
+                return std::holds_alternative<TrimmedMeanRule>(rule);
+            case EventType::manual:
+                return std::holds_alternative<ManualRule>(rule);
+            case EventType::judgement:
+                return std::holds_alternative<ThresholdRule>(rule);
+            case EventType::override_:
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -417,8 +455,8 @@ private:
                 if (max == 0.0 || members[c].empty()) continue;
                 const Rule& rule = node.rule_for(weights_.categories[c]);
                 // Events (judgements, overrides) need the careful path for every unit of the leaf.
-                const bool fast = col.events.empty() &&
-                                  std::visit(ColumnKernel{col, c, max, members[c], out, careful}, rule);
+                const bool fast =
+                    col.events.empty() && std::visit(ColumnKernel{col, c, max, members[c], out, careful}, rule);
                 if (!fast) careful.insert(careful.end(), members[c].begin(), members[c].end());
             }
             if (careful.empty()) continue;
@@ -430,7 +468,8 @@ private:
     }
 
     // One unit on one leaf, with every check: problems, overrides and the missing-data policy.
-    void score_unit(ScoreCard& card, const LeafColumn& col, std::size_t j, std::size_t u, std::vector<std::size_t>& need_mean) {
+    void score_unit(ScoreCard& card, const LeafColumn& col, std::size_t j, std::size_t u,
+                    std::vector<std::size_t>& need_mean) {
         const std::size_t leaf = card.leaves[j];
         const Node& node = fw_.nodes[leaf];
         const std::size_t c = card.unit_category[u];
@@ -443,8 +482,9 @@ private:
         }
         double& ratio = card.leaf_ratio(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j));
         if (const Event* ov = override_event(col, u)) {
-            card.explanations[u].push_back({fw_.path(leaf), "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
-                                            "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
+            card.explanations[u].push_back(
+                {fw_.path(leaf), "override", ov->value - (std::isnan(o.points) ? 0.0 : o.points),
+                 "points set to " + num(ov->value) + " (computed: " + num(o.points) + "): " + ov->note});
             o.points = ov->value;
         }
         if (!std::isnan(o.points)) {
@@ -457,12 +497,16 @@ private:
                 break;
             case MissingPolicy::zero:
                 ratio = 0.0;
-                card.explanations[u].push_back({fw_.path(leaf), "missing", 0.0, o.missing + ": scored 0 (missing: zero)"});
+                card.explanations[u].push_back(
+                    {fw_.path(leaf), "missing", 0.0, o.missing + ": scored 0 (missing: zero)"});
                 break;
-            case MissingPolicy::mean: need_mean.push_back(u); break;
+            case MissingPolicy::mean:
+                need_mean.push_back(u);
+                break;
             case MissingPolicy::exclude:
-                card.explanations[u].push_back({fw_.path(leaf), "missing", 0.0,
-                                                o.missing + ": excluded, its siblings are reweighted (missing: exclude)"});
+                card.explanations[u].push_back(
+                    {fw_.path(leaf), "missing", 0.0,
+                     o.missing + ": excluded, its siblings are reweighted (missing: exclude)"});
                 break;
         }
     }
@@ -493,14 +537,16 @@ private:
         for (std::size_t u : need) {
             const std::size_t c = card.unit_category[u];
             if (count[c] == 0) {
-                problems_.add(unit_leaf(card.units[u], path) + ": missing, and no unit of its category has a value to average");
+                problems_.add(unit_leaf(card.units[u], path) +
+                              ": missing, and no unit of its category has a value to average");
                 continue;
             }
             const double mean = sum[c] / static_cast<double>(count[c]);
             card.leaf_ratio(static_cast<Eigen::Index>(u), col) = mean;
             card.explanations[u].push_back({path, "missing", 0.0,
-                                            "no value: scored the mean of " + std::to_string(count[c]) + " units in its category, " +
-                                                num(100 * mean) + "% of the maximum (missing: mean)"});
+                                            "no value: scored the mean of " + std::to_string(count[c]) +
+                                                " units in its category, " + num(100 * mean) +
+                                                "% of the maximum (missing: mean)"});
         }
     }
 
@@ -516,13 +562,15 @@ private:
                 const double pts = adjustment_total(adj, events, card.units[static_cast<std::size_t>(u)], lines);
                 card.adjustment_points(u, static_cast<Eigen::Index>(a)) = pts;
                 card.explanations[static_cast<std::size_t>(u)].push_back(
-                    {adj.id, "adjustment", pts, (adj.name.empty() ? adj.id : adj.name) + ": " + (pts >= 0 ? "+" : "") + num(pts) + lines});
+                    {adj.id, "adjustment", pts,
+                     (adj.name.empty() ? adj.id : adj.name) + ": " + (pts >= 0 ? "+" : "") + num(pts) + lines});
             }
         }
         card.total = card.weighted_total + card.adjustment_points.rowwise().sum();
     }
 
-    double adjustment_total(const Adjustment& adj, const std::vector<const Event*>& events, const Unit& unit, std::string& lines) {
+    double adjustment_total(const Adjustment& adj, const std::vector<const Event*>& events, const Unit& unit,
+                            std::string& lines) {
         auto price = [&](const std::string& key) -> const double* {
             for (const auto& kv : adj.points)
                 if (kv.first == key) return &kv.second;
@@ -532,21 +580,31 @@ private:
         if (adj.kind == AdjustmentKind::penalty) {
             for (const Event* e : events) {
                 const double* p = price(e->kind);
-                if (!p) { problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': penalty kind '" + e->kind + "' has no points"); continue; }
+                if (!p) {
+                    problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': penalty kind '" + e->kind +
+                                  "' has no points");
+                    continue;
+                }
                 sum += e->count * *p;
-                lines += "; " + num(e->count) + " x " + e->kind + " @ " + num(*p) + (e->note.empty() ? "" : " (" + e->note + ")");
+                lines += "; " + num(e->count) + " x " + e->kind + " @ " + num(*p) +
+                         (e->note.empty() ? "" : " (" + e->note + ")");
             }
         } else {
             std::map<std::string, std::pair<double, const Event*>> best;
             int anonymous = 0;
             for (const Event* e : events) {
                 const double* p = price(e->level);
-                if (!p) { problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': bonus level '" + e->level + "' has no points"); continue; }
+                if (!p) {
+                    problems_.add("unit '" + unit.id + "', adjustment '" + adj.id + "': bonus level '" + e->level +
+                                  "' has no points");
+                    continue;
+                }
                 if (adj.require_evidence && e->evidence.empty()) {
                     lines += "; not counted, no evidence: " + e->item + " (" + e->level + ")";
                     continue;
                 }
-                const std::string key = adj.highest_per_item && !e->item.empty() ? e->item : "#" + std::to_string(anonymous++);
+                const std::string key =
+                    adj.highest_per_item && !e->item.empty() ? e->item : "#" + std::to_string(anonymous++);
                 const double v = *p * e->share;
                 auto it = best.find(key);
                 if (it == best.end() || v > it->second.first) best[key] = {v, e};
@@ -554,8 +612,9 @@ private:
             for (const auto& kv : best) {
                 sum += kv.second.first;
                 const Event* e = kv.second.second;
-                lines += "; +" + num(kv.second.first) + " " + e->item + " (" + e->level + (e->evidence.empty() ? "" : ", " + e->evidence) +
-                         (e->note.empty() ? "" : ", " + e->note) + ")";
+                lines += "; +" + num(kv.second.first) + " " + e->item + " (" + e->level +
+                         (e->evidence.empty() ? "" : ", " + e->evidence) + (e->note.empty() ? "" : ", " + e->note) +
+                         ")";
             }
         }
         if (adj.cap && sum > *adj.cap) {
@@ -575,10 +634,14 @@ private:
                 if (!v.when) continue;
                 const Condition& c = *v.when;
                 double value = nan;
-                if (c.item == "total") value = graded[u];
-                else value = data_->values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(*data_->item_index(c.item)));
+                if (c.item == "total")
+                    value = graded[u];
+                else
+                    value = data_->values(static_cast<Eigen::Index>(u),
+                                          static_cast<Eigen::Index>(*data_->item_index(c.item)));
                 if (std::isnan(value)) {
-                    card_warnings_.push_back("veto '" + v.id + "' cannot be checked for unit '" + card.units[u].id + "': no value for '" + c.item + "'");
+                    card_warnings_.push_back("veto '" + v.id + "' cannot be checked for unit '" + card.units[u].id +
+                                             "': no value for '" + c.item + "'");
                     continue;
                 }
                 if (compare(value, c.op, c.value))
@@ -647,8 +710,8 @@ private:
             for (const auto& f : fired[u])
                 if (f.veto->effect == VetoEffect::disqualify)
                     card.explanations[u].push_back({f.veto->id, "veto", 0.0,
-                                                    (f.veto->name.empty() ? f.veto->id : f.veto->name) + ": " + f.reason +
-                                                        " -> disqualified: not ranked or graded"});
+                                                    (f.veto->name.empty() ? f.veto->id : f.veto->name) + ": " +
+                                                        f.reason + " -> disqualified: not ranked or graded"});
         card.grade = assign_grades(fw_, in, card.explanations, card.warnings);
         for (auto& w : card_warnings_) card.warnings.push_back(std::move(w));
     }
@@ -661,7 +724,7 @@ private:
     Problems problems_;
     std::vector<std::vector<std::vector<const Event*>>> adjustment_events_;  // [adjustment][unit]
     std::vector<std::vector<const Event*>> veto_events_;                     // [unit]
-    std::vector<const Event*> grade_events_;                                  // [unit]
+    std::vector<const Event*> grade_events_;                                 // [unit]
     std::vector<std::string> card_warnings_;
 };
 

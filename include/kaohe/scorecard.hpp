@@ -20,11 +20,11 @@ struct ScoringTrace;  // the inputs kept to explain leaf points (leaf_scoring.hp
 
 // One line of a unit's explanation.
 struct ExplainLine {
-    std::string path;    // node path, adjustment or veto id, or "grade"/"rank"/"total"
-    std::string kind;    // "rule", "deduction", "bonus", "rating", "missing", "override", "adjustment",
-                         // "veto", "grade", "rounding"
-    double points = 0.0; // points contributed or changed (0 when not applicable)
-    std::string note;    // human-readable explanation, with the event's note or reason
+    std::string path;     // node path, adjustment or veto id, or "grade"/"rank"/"total"
+    std::string kind;     // "rule", "deduction", "bonus", "rating", "missing", "override", "adjustment",
+                          // "veto", "grade", "rounding"
+    double points = 0.0;  // points contributed or changed (0 when not applicable)
+    std::string note;     // human-readable explanation, with the event's note or reason
 };
 
 struct ScoreCard {
@@ -40,11 +40,11 @@ struct ScoreCard {
     Eigen::MatrixXd node_points;
     // units x adjustments: points added (bonus) or subtracted (penalty, negative).
     Eigen::MatrixXd adjustment_points;
-    Eigen::VectorXd weighted_total;  // root points
-    Eigen::VectorXd total;           // weighted total + adjustments
-    Eigen::VectorXd rank;            // 1 = best; NaN when disqualified
+    Eigen::VectorXd weighted_total;    // root points
+    Eigen::VectorXd total;             // weighted total + adjustments
+    Eigen::VectorXd rank;              // 1 = best; NaN when disqualified
     Eigen::VectorXd rank_in_category;  // NaN when disqualified or outside every pool
-    std::vector<std::string> grade;  // grade id, "" when not graded
+    std::vector<std::string> grade;    // grade id, "" when not graded
     std::vector<bool> disqualified;
     std::vector<std::vector<ExplainLine>> explanations;  // per unit, in scoring order
     std::vector<std::string> warnings;

@@ -24,7 +24,9 @@ namespace detail {
 
 namespace {
 
-bool is_continuation(unsigned char c) noexcept { return (c & 0xC0U) == 0x80U; }
+bool is_continuation(unsigned char c) noexcept {
+    return (c & 0xC0U) == 0x80U;
+}
 
 // Length of the valid UTF-8 sequence starting at text[pos], or 0 if it is not valid (overlong forms,
 // surrogates and code points above U+10FFFF are invalid).
@@ -85,7 +87,9 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, last - first + 1);
 }
 
-bool only_blank_lines(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+bool only_blank_lines(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
 std::string hex_byte(unsigned char c) {
     char buf[8];
@@ -193,8 +197,8 @@ private:
         const std::size_t len = detail::utf8_sequence_length(text_, pos_);
         if (len == 0) {
             fail(row_, "invalid UTF-8 byte " + hex_byte(static_cast<unsigned char>(peek())) + " on line " +
-                           std::to_string(line_) + " (byte offset " + std::to_string(pos_) + "): " +
-                           detail::non_utf8_hint());
+                           std::to_string(line_) + " (byte offset " + std::to_string(pos_) +
+                           "): " + detail::non_utf8_hint());
         }
         out.append(text_.substr(pos_, len));
         pos_ += len;
@@ -249,7 +253,8 @@ CsvTable parse_csv(std::string_view text, const std::string& source) {
         throw data_error(Location{source, {}, -1, {}}, "the file is empty: expected a header row of column names");
     auto records = CsvParser(text, source).records();
     if (records.front().empty())
-        throw data_error(Location{source, {}, 1, {}}, "the header row is empty: the first line must list the column names");
+        throw data_error(Location{source, {}, 1, {}},
+                         "the header row is empty: the first line must list the column names");
     CsvTable table;
     table.source = source;
     table.header = checked_header(records.front(), source);
@@ -263,7 +268,9 @@ CsvTable parse_csv(std::string_view text, const std::string& source) {
     return table;
 }
 
-CsvTable read_csv(const std::string& path) { return parse_csv(read_file(path), path); }
+CsvTable read_csv(const std::string& path) {
+    return parse_csv(read_file(path), path);
+}
 
 std::string read_file(const std::string& path) {
     namespace fs = std::filesystem;

@@ -53,8 +53,12 @@ std::string joined(const std::vector<std::string>& words) {
     return out;
 }
 
-Location at_cell(const std::string& file, long row, const std::string& column) { return Location{file, {}, row, column}; }
-Location at_path(const std::string& file, const std::string& path) { return Location{file, path, -1, {}}; }
+Location at_cell(const std::string& file, long row, const std::string& column) {
+    return Location{file, {}, row, column};
+}
+Location at_path(const std::string& file, const std::string& path) {
+    return Location{file, path, -1, {}};
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Cells: blank, a number, or a text answer
@@ -130,11 +134,13 @@ Cell read_cell(std::string_view raw, const Location& where) {
     const std::string text = trimmed(raw);
     if (text.empty()) return cell;
     if (is_nan_or_inf(text))
-        throw data_error(where, "'" + text + "': NaN and infinite values are not allowed; leave the cell empty for a "
-                                "missing value");
+        throw data_error(where, "'" + text +
+                                    "': NaN and infinite values are not allowed; leave the cell empty for a "
+                                    "missing value");
     if (is_spreadsheet_error(text))
-        throw data_error(where, "'" + text + "' is a spreadsheet error value; fix the formula, or leave the cell empty "
-                                "for a missing value");
+        throw data_error(where, "'" + text +
+                                    "' is a spreadsheet error value; fix the formula, or leave the cell empty "
+                                    "for a missing value");
     if (text.back() == '%') refuse_percentage(text, where);
     if (is_decimal_number(text)) {
         cell.kind = CellKind::number;
@@ -178,8 +184,8 @@ void check_columns(const CsvTable& t, const std::vector<std::string>& required, 
                                                            " table needs columns " + joined(required));
     for (const auto& name : t.header)
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-            throw data_error(at_cell(t.source, 1, name),
-                             "unknown column '" + name + "' in the " + table + " table; allowed columns: " + joined(allowed));
+            throw data_error(at_cell(t.source, 1, name), "unknown column '" + name + "' in the " + table +
+                                                             " table; allowed columns: " + joined(allowed));
 }
 
 // The cell of `column` in `row`, or "" when the table has no such column.
@@ -188,7 +194,9 @@ std::string_view cell_of(const CsvTable& t, const std::vector<std::string>& row,
     return c < 0 ? std::string_view() : std::string_view(row[static_cast<std::size_t>(c)]);
 }
 
-long row_number(std::size_t index) { return static_cast<long>(index) + 2; }  // rows[0] is table row 2
+long row_number(std::size_t index) {
+    return static_cast<long>(index) + 2;
+}  // rows[0] is table row 2
 
 std::string member_path(const std::string& path, const std::string& key) {
     bool identifier = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
@@ -199,14 +207,20 @@ std::string member_path(const std::string& path, const std::string& key) {
 
 const char* kind_name(const json::value& v) {
     switch (v.kind()) {
-        case json::kind::string: return "a string";
+        case json::kind::string:
+            return "a string";
         case json::kind::int64:
         case json::kind::uint64:
-        case json::kind::double_: return "a number";
-        case json::kind::bool_: return "a boolean";
-        case json::kind::null: return "null";
-        case json::kind::array: return "an array";
-        case json::kind::object: return "an object";
+        case json::kind::double_:
+            return "a number";
+        case json::kind::bool_:
+            return "a boolean";
+        case json::kind::null:
+            return "null";
+        case json::kind::array:
+            return "an array";
+        case json::kind::object:
+            return "an object";
     }
     return "?";
 }
@@ -264,7 +278,9 @@ void add_unit(std::vector<Unit>& units, Unit unit, const Location& where,
               std::unordered_map<std::string, std::string>& first_seen, const std::string& here) {
     if (unit.id.empty()) throw data_error(where, "empty unit id");
     const auto [it, fresh] = first_seen.emplace(unit.id, here);
-    if (!fresh) throw data_error(where, "unit id '" + unit.id + "' is already used in " + it->second + "; unit ids must be unique");
+    if (!fresh)
+        throw data_error(where,
+                         "unit id '" + unit.id + "' is already used in " + it->second + "; unit ids must be unique");
     units.push_back(std::move(unit));
 }
 
@@ -372,9 +388,9 @@ void wide_results(const CsvTable& t, ResultsBuilder& b) {
         const std::size_t u = b.unit(row[unit_column], at_cell(t.source, r, "unit"));
         const auto [seen, fresh] = unit_rows.emplace(u, r);
         if (!fresh)
-            throw data_error(at_cell(t.source, r, "unit"), "unit '" + trimmed(row[unit_column]) +
-                                                               "' already has a row (row " + std::to_string(seen->second) +
-                                                               "); wide results have one row per unit");
+            throw data_error(at_cell(t.source, r, "unit"),
+                             "unit '" + trimmed(row[unit_column]) + "' already has a row (row " +
+                                 std::to_string(seen->second) + "); wide results have one row per unit");
         for (const auto& [c, item] : columns) b.set(u, item, read_cell(row[c], at_cell(t.source, r, t.header[c])));
     }
 }
@@ -392,8 +408,9 @@ void long_results(const CsvTable& t, ResultsBuilder& b) {
         const std::size_t it = b.item(item);
         const auto [seen, fresh] = entry_rows.emplace(std::make_pair(u, it), r);
         if (!fresh)
-            throw data_error(at_cell(t.source, r, "item"), "unit '" + trimmed(cell_of(t, row, "unit")) + "' item '" + item +
-                                                               "' is already given in row " + std::to_string(seen->second) +
+            throw data_error(at_cell(t.source, r, "item"), "unit '" + trimmed(cell_of(t, row, "unit")) + "' item '" +
+                                                               item + "' is already given in row " +
+                                                               std::to_string(seen->second) +
                                                                "; each unit and item may appear once");
         b.set(u, it, read_cell(cell_of(t, row, "value"), at_cell(t.source, r, "value")));
     }
@@ -401,8 +418,9 @@ void long_results(const CsvTable& t, ResultsBuilder& b) {
 
 void results_from_csv(const CsvTable& t, ResultsBuilder& b) {
     if (t.column("unit") < 0)
-        throw data_error(at_cell(t.source, 1, {}), "missing required column 'unit': results are wide (a 'unit' column "
-                                                   "and one column per data item) or long (columns unit,item,value)");
+        throw data_error(at_cell(t.source, 1, {}),
+                         "missing required column 'unit': results are wide (a 'unit' column "
+                         "and one column per data item) or long (columns unit,item,value)");
     if (t.column("item") >= 0)
         long_results(t, b);
     else
@@ -420,7 +438,8 @@ void results_from_json(const json::value& doc, const std::string& file, ResultsB
             const std::string item_path = member_path(unit_path, std::string(item_key));
             if (!(value.is_number() || value.is_string() || value.is_null()))
                 wrong_type(file, item_path, "a number, a text answer or null", value);
-            b.set(u, b.item(std::string(item_key)), read_cell(cell_text(value, file, item_path), at_path(file, item_path)));
+            b.set(u, b.item(std::string(item_key)),
+                  read_cell(cell_text(value, file, item_path), at_path(file, item_path)));
         }
     }
 }
@@ -428,7 +447,7 @@ void results_from_json(const json::value& doc, const std::string& file, ResultsB
 // ---------------------------------------------------------------------------------------------------------
 // Events
 
-const std::vector<std::string> event_columns = {"unit", "type",  "target", "kind",  "count", "item",
+const std::vector<std::string> event_columns = {"unit",  "type",  "target",   "kind",  "count", "item",
                                                 "level", "share", "evidence", "rater", "value", "note"};
 
 constexpr EventType event_types[] = {EventType::deduction, EventType::bonus,     EventType::rating, EventType::manual,
@@ -446,7 +465,9 @@ EventType event_type_of(const std::string& word, const Location& where) {
 bool needs_points(EventType t) {
     return t == EventType::manual || t == EventType::judgement || t == EventType::override_;
 }
-bool needs_note(EventType t) { return needs_points(t) || t == EventType::veto || t == EventType::grade; }
+bool needs_note(EventType t) {
+    return needs_points(t) || t == EventType::veto || t == EventType::grade;
+}
 
 // One event's fields as text, whatever file they came from, and where each field sits.
 struct EventFields {

@@ -145,7 +145,8 @@ std::string text_near(std::string_view text, std::size_t offset) {
 std::string syntax_reason(const json::error_code& ec, std::string_view text, std::size_t offset) {
     if (ec == json::error::incomplete)
         return "invalid JSON: the text ends before the JSON is complete (a missing '}', ']' or '\"'?)";
-    if (ec == json::error::extra_data) return "invalid JSON: unexpected text after the end of the JSON value, " + text_near(text, offset);
+    if (ec == json::error::extra_data)
+        return "invalid JSON: unexpected text after the end of the JSON value, " + text_near(text, offset);
     return "invalid JSON (" + ec.message() + ") " + text_near(text, offset);
 }
 
@@ -173,14 +174,20 @@ std::string number_text(double v) {
 
 std::string scalar_text(const json::value& v) {
     switch (v.kind()) {
-        case json::kind::double_: return number_text(v.get_double());
-        case json::kind::int64: return std::to_string(v.get_int64());
-        case json::kind::uint64: return std::to_string(v.get_uint64());
-        default: return json::serialize(v);  // strings (escaped), booleans, null
+        case json::kind::double_:
+            return number_text(v.get_double());
+        case json::kind::int64:
+            return std::to_string(v.get_int64());
+        case json::kind::uint64:
+            return std::to_string(v.get_uint64());
+        default:
+            return json::serialize(v);  // strings (escaped), booleans, null
     }
 }
 
-bool is_container(const json::value& v) { return v.is_object() || v.is_array(); }
+bool is_container(const json::value& v) {
+    return v.is_object() || v.is_array();
+}
 
 // Single-line form, used for arrays of scalars and small objects.
 std::string inline_text(const json::value& v) {
@@ -193,7 +200,8 @@ std::string inline_text(const json::value& v) {
     if (v.is_object()) {
         out = "{";
         for (const auto& kv : v.get_object())
-            out += (out.size() > 1 ? ", " : "") + json::serialize(json::value(kv.key())) + ": " + inline_text(kv.value());
+            out +=
+                (out.size() > 1 ? ", " : "") + json::serialize(json::value(kv.key())) + ": " + inline_text(kv.value());
         return out + "}";
     }
     return scalar_text(v);
@@ -251,7 +259,8 @@ json::value parse_json(std::string_view text, const std::string& source, JsonFil
     if (const auto bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
         char byte[8];
         std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
-        json_fail(kind, source, line_column(text, bad), std::string("invalid UTF-8 byte ") + byte + ": " + non_utf8_hint());
+        json_fail(kind, source, line_column(text, bad),
+                  std::string("invalid UTF-8 byte ") + byte + ": " + non_utf8_hint());
     }
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         json_fail(kind, source, {}, "the file is empty: expected a JSON object");
@@ -303,17 +312,17 @@ constexpr Named<MissingPolicy> missing_policies[] = {{"error", MissingPolicy::er
                                                      {"exclude", MissingPolicy::exclude}};
 constexpr Named<Direction> directions[] = {{"higher", Direction::higher_is_better},
                                            {"lower", Direction::lower_is_better}};
-constexpr Named<Comparison> comparisons[] = {{">=", Comparison::ge}, {">", Comparison::gt}, {"<=", Comparison::le},
-                                             {"<", Comparison::lt},  {"==", Comparison::eq}};
+constexpr Named<Comparison> comparisons[] = {{">=", Comparison::ge},
+                                             {">", Comparison::gt},
+                                             {"<=", Comparison::le},
+                                             {"<", Comparison::lt},
+                                             {"==", Comparison::eq}};
 constexpr Named<CohortScope> scopes[] = {{"category", CohortScope::category}, {"all", CohortScope::all}};
-constexpr Named<CohortStat> cohort_stats[] = {{"mean", CohortStat::mean},
-                                              {"median", CohortStat::median},
-                                              {"min", CohortStat::min},
-                                              {"max", CohortStat::max}};
+constexpr Named<CohortStat> cohort_stats[] = {
+    {"mean", CohortStat::mean}, {"median", CohortStat::median}, {"min", CohortStat::min}, {"max", CohortStat::max}};
 // Rank rules may not use ordinal ties (tied units must score alike); the ranking policy may.
-constexpr Named<TieMethod> rule_ties[] = {{"competition", TieMethod::competition},
-                                          {"dense", TieMethod::dense},
-                                          {"average", TieMethod::average}};
+constexpr Named<TieMethod> rule_ties[] = {
+    {"competition", TieMethod::competition}, {"dense", TieMethod::dense}, {"average", TieMethod::average}};
 constexpr Named<TieMethod> ranking_ties[] = {{"competition", TieMethod::competition},
                                              {"dense", TieMethod::dense},
                                              {"average", TieMethod::average},
@@ -337,9 +346,8 @@ constexpr Named<VetoEffect> veto_effects[] = {{"fail", VetoEffect::fail},
                                               {"cap", VetoEffect::cap},
                                               {"demote", VetoEffect::demote},
                                               {"disqualify", VetoEffect::disqualify}};
-constexpr Named<QuotaRounding> quota_roundings[] = {{"half_up", QuotaRounding::half_up},
-                                                    {"up", QuotaRounding::up},
-                                                    {"down", QuotaRounding::down}};
+constexpr Named<QuotaRounding> quota_roundings[] = {
+    {"half_up", QuotaRounding::half_up}, {"up", QuotaRounding::up}, {"down", QuotaRounding::down}};
 
 template <class E, std::size_t N>
 std::string_view name_of(const Named<E> (&table)[N], E value) {
@@ -376,14 +384,20 @@ std::string element_path(const std::string& path, std::size_t index) {
 
 std::string describe(const json::value& v) {
     switch (v.kind()) {
-        case json::kind::string: return "a string (" + json::serialize(v) + ")";
+        case json::kind::string:
+            return "a string (" + json::serialize(v) + ")";
         case json::kind::int64:
         case json::kind::uint64:
-        case json::kind::double_: return "a number (" + detail::number_text(v.to_number<double>()) + ")";
-        case json::kind::bool_: return std::string("a boolean (") + (v.get_bool() ? "true" : "false") + ")";
-        case json::kind::null: return "null";
-        case json::kind::array: return "an array";
-        case json::kind::object: return "an object";
+        case json::kind::double_:
+            return "a number (" + detail::number_text(v.to_number<double>()) + ")";
+        case json::kind::bool_:
+            return std::string("a boolean (") + (v.get_bool() ? "true" : "false") + ")";
+        case json::kind::null:
+            return "null";
+        case json::kind::array:
+            return "an array";
+        case json::kind::object:
+            return "an object";
     }
     return "?";
 }
@@ -470,7 +484,9 @@ public:
                                  "; allowed keys here: " + joined(keys));
         }
     }
-    const json::value* find(std::string_view key) const { return object_->if_contains(json::string_view(key.data(), key.size())); }
+    const json::value* find(std::string_view key) const {
+        return object_->if_contains(json::string_view(key.data(), key.size()));
+    }
     bool has(std::string_view key) const { return find(key) != nullptr; }
     // Present and not null: null stands for "not set" where a key is optional.
     bool is_set(std::string_view key) const {
@@ -511,7 +527,8 @@ public:
         const std::string word = string(key);
         for (const auto& entry : table)
             if (entry.name == word) return entry.value;
-        fail_at(key, "unknown value '" + word + "' for '" + std::string(key) + "'; expected one of: " + names_of(table));
+        fail_at(key,
+                "unknown value '" + word + "' for '" + std::string(key) + "'; expected one of: " + names_of(table));
     }
     template <class E, std::size_t N>
     E choice_or(std::string_view key, const Named<E> (&table)[N], E fallback) const {
@@ -528,7 +545,8 @@ std::vector<std::string> string_list(const ObjectReader& o, std::string_view key
     std::vector<std::string> out;
     if (!o.has(key)) return out;
     const auto& items = o.array(key);
-    for (std::size_t i = 0; i < items.size(); ++i) out.push_back(as_string(o.source(), items[i], element_path(o.at(key), i)));
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out.push_back(as_string(o.source(), items[i], element_path(o.at(key), i)));
     return out;
 }
 
@@ -536,7 +554,8 @@ std::vector<double> number_list(const ObjectReader& o, std::string_view key) {
     std::vector<double> out;
     if (!o.has(key)) return out;
     const auto& items = o.array(key);
-    for (std::size_t i = 0; i < items.size(); ++i) out.push_back(as_number(o.source(), items[i], element_path(o.at(key), i)));
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out.push_back(as_number(o.source(), items[i], element_path(o.at(key), i)));
     return out;
 }
 
@@ -596,7 +615,8 @@ Input input_of(const ObjectReader& r, const std::string& leaf_id) {
     }
     const auto& ratio = in.array("ratio");
     if (ratio.size() != 2)
-        in.fail_at("ratio", "expected [numerator, denominator] (two data item ids), got " + std::to_string(ratio.size()) + " items");
+        in.fail_at("ratio", "expected [numerator, denominator] (two data item ids), got " +
+                                std::to_string(ratio.size()) + " items");
     return Input{as_string(r.source(), ratio[0], element_path(in.at("ratio"), 0)),
                  as_string(r.source(), ratio[1], element_path(in.at("ratio"), 1)), in.number_or("scale", 1.0)};
 }
@@ -606,7 +626,8 @@ Reference reference_of(const ObjectReader& r, std::string_view key) {
     const json::value& v = r.required(key);
     if (v.is_number()) return Reference::fixed(v.to_number<double>());
     if (!v.is_object())
-        wrong_type(r.source(), r.at(key), "a number or a cohort statistic {\"cohort\": \"mean\", \"scope\": \"category\"}", v);
+        wrong_type(r.source(), r.at(key),
+                   "a number or a cohort statistic {\"cohort\": \"mean\", \"scope\": \"category\"}", v);
     const ObjectReader ref(r.source(), v, r.at(key));
     ref.allow({"cohort", "scope"});
     Reference out;
@@ -711,8 +732,9 @@ Rule efficacy_rule(const ObjectReader& r, const std::string& leaf) {
     out.span = r.number_or("span", 40.0);
     // The clamp must be stated: schemes differ on whether a score may fall below 60 or exceed 100.
     if (!r.has("clamp"))
-        r.fail_here("missing required key 'clamp': an efficacy rule must state its clamping policy, \"none\" or "
-                    "[min, max] (e.g. [0, 100])");
+        r.fail_here(
+            "missing required key 'clamp': an efficacy rule must state its clamping policy, \"none\" or "
+            "[min, max] (e.g. [0, 100])");
     const json::value& clamp = r.required("clamp");
     if (clamp.is_string() && clamp.get_string() == "none") return out;
     if (!clamp.is_array()) wrong_type(r.source(), r.at("clamp"), "\"none\" or [min, max]", clamp);
@@ -783,11 +805,20 @@ Rule manual_rule(const ObjectReader& r, const std::string&) {
 std::vector<std::string_view> normalise_keys(NormaliseMethod method) {
     std::vector<std::string_view> keys{"type", "input", "method", "direction", "scope"};
     switch (method) {
-        case NormaliseMethod::minmax: keys.push_back("range"); break;
-        case NormaliseMethod::goalposts: keys.insert(keys.end(), {"lower", "upper", "log", "truncate"}); break;
-        case NormaliseMethod::zscore: keys.insert(keys.end(), {"mean", "sd"}); break;
-        case NormaliseMethod::distance_to_target: keys.insert(keys.end(), {"target", "cap"}); break;
-        case NormaliseMethod::percentile_rank: break;
+        case NormaliseMethod::minmax:
+            keys.push_back("range");
+            break;
+        case NormaliseMethod::goalposts:
+            keys.insert(keys.end(), {"lower", "upper", "log", "truncate"});
+            break;
+        case NormaliseMethod::zscore:
+            keys.insert(keys.end(), {"mean", "sd"});
+            break;
+        case NormaliseMethod::distance_to_target:
+            keys.insert(keys.end(), {"target", "cap"});
+            break;
+        case NormaliseMethod::percentile_rank:
+            break;
     }
     return keys;
 }
@@ -816,12 +847,13 @@ struct RuleParser {
     Rule (*parse)(const ObjectReader&, const std::string& leaf_id);
 };
 // In the order of the Rule variant, so that rule_name() and this table agree.
-constexpr RuleParser rule_parsers[] = {
-    {"threshold", threshold_rule}, {"lookup", lookup_rule},   {"completion", completion_rule},
-    {"linear", linear_rule},       {"shortfall", shortfall_rule}, {"bands", bands_rule},
-    {"efficacy", efficacy_rule},   {"rank", rank_rule},       {"deduction", deduction_rule},
-    {"bonus", bonus_rule},         {"trimmed_mean", trimmed_mean_rule}, {"manual", manual_rule},
-    {"normalise", normalise_rule}};
+constexpr RuleParser rule_parsers[] = {{"threshold", threshold_rule},       {"lookup", lookup_rule},
+                                       {"completion", completion_rule},     {"linear", linear_rule},
+                                       {"shortfall", shortfall_rule},       {"bands", bands_rule},
+                                       {"efficacy", efficacy_rule},         {"rank", rank_rule},
+                                       {"deduction", deduction_rule},       {"bonus", bonus_rule},
+                                       {"trimmed_mean", trimmed_mean_rule}, {"manual", manual_rule},
+                                       {"normalise", normalise_rule}};
 
 Rule rule_of(const ObjectReader& r, const std::string& leaf_id) {
     const std::string type = r.string("type");
@@ -829,7 +861,8 @@ Rule rule_of(const ObjectReader& r, const std::string& leaf_id) {
         if (parser.type == type) return parser.parse(r, leaf_id);
     std::vector<std::string_view> types;
     for (const auto& parser : rule_parsers) types.push_back(parser.type);
-    r.fail_at("type", "unknown rule type '" + type + "'" + suggestion(type, types) + "; expected one of: " + joined(types));
+    r.fail_at("type",
+              "unknown rule type '" + type + "'" + suggestion(type, types) + "; expected one of: " + joined(types));
 }
 
 // A category's rule: the partial object merged key-wise over the base rule. Only parameters may differ
@@ -861,7 +894,8 @@ std::optional<Weight> stated_weight(const ObjectReader& o) {
             o.fail_at(key, "the weight is stated twice, as '" + std::string(found) + "' and as '" + std::string(key) +
                                "'; a node states its weight one way: points, share or weight");
         const double value = kind == WeightKind::share ? fraction(o, key) : o.number(key);
-        if (value < 0) o.fail_at(key, "negative weight: " + std::string(key) + " must be >= 0, got " + kaohe::detail::fmt(value));
+        if (value < 0)
+            o.fail_at(key, "negative weight: " + std::string(key) + " must be >= 0, got " + kaohe::detail::fmt(value));
         out = Weight{kind, value};
         found = key;
     }
@@ -883,9 +917,10 @@ std::map<std::string, Weight> weights_by_category(const ObjectReader& node) {
     return out;
 }
 
-constexpr std::string_view node_keys[] = {"id",           "name",     "points",   "share",   "weight",
-                                          "weight_by_category", "applies_to", "renormalise", "aggregation",
-                                          "children",     "rule",     "rule_by_category", "missing", "note"};
+constexpr std::string_view node_keys[] = {
+    "id",         "name",        "points",      "share",    "weight", "weight_by_category",
+    "applies_to", "renormalise", "aggregation", "children", "rule",   "rule_by_category",
+    "missing",    "note"};
 
 Node node_fields(const ObjectReader& o, bool is_root) {
     o.allow(std::vector<std::string_view>(std::begin(node_keys), std::end(node_keys)));
@@ -1047,7 +1082,9 @@ Framework framework_of(const ObjectReader& top) {
 // Writing a framework
 // =========================================================================================================
 
-json::value bound_json(double v) { return std::isinf(v) ? json::value(nullptr) : json::value(v); }
+json::value bound_json(double v) {
+    return std::isinf(v) ? json::value(nullptr) : json::value(v);
+}
 
 json::value reference_json(const Reference& r) {
     if (!r.cohort) return json::value(r.value);
@@ -1065,7 +1102,9 @@ json::object table_json(const std::vector<std::pair<std::string, double>>& table
     return out;
 }
 
-json::array pair_json(const std::pair<double, double>& p) { return json::array{p.first, p.second}; }
+json::array pair_json(const std::pair<double, double>& p) {
+    return json::array{p.first, p.second};
+}
 
 // Every parameter of a rule, so the file says exactly what the reader will use.
 struct RuleWriter {
@@ -1140,7 +1179,8 @@ struct RuleWriter {
         out["price"] = table_json(r.price);
         if (r.default_price) out["default_price"] = *r.default_price;
         json::array steps;
-        for (const auto& e : r.escalation) steps.push_back(json::object{{"at_count", e.at_count}, {"points", e.points}});
+        for (const auto& e : r.escalation)
+            steps.push_back(json::object{{"at_count", e.at_count}, {"points", e.points}});
         out["escalation"] = std::move(steps);
         out["multiplier"] = r.multiplier;
         out["floor"] = r.floor;
@@ -1163,7 +1203,9 @@ struct RuleWriter {
         out["direction"] = name_of(directions, r.direction);
         out["scope"] = name_of(scopes, r.scope);
         switch (r.method) {
-            case NormaliseMethod::minmax: out["range"] = json::array{r.lo, r.hi}; break;
+            case NormaliseMethod::minmax:
+                out["range"] = json::array{r.lo, r.hi};
+                break;
             case NormaliseMethod::goalposts:
                 out["lower"] = r.lower;
                 out["upper"] = r.upper;
@@ -1178,7 +1220,8 @@ struct RuleWriter {
                 out["target"] = reference_json(r.target);
                 out["cap"] = r.cap;
                 break;
-            case NormaliseMethod::percentile_rank: break;
+            case NormaliseMethod::percentile_rank:
+                break;
         }
     }
 };
@@ -1207,9 +1250,12 @@ json::object category_rule_json(const Rule& base, const Rule& category) {
 
 json::object weight_json(const Weight& w) {
     switch (w.kind) {
-        case WeightKind::points: return json::object{{"points", w.value}};
-        case WeightKind::share: return json::object{{"share", w.value}};
-        case WeightKind::relative: return json::object{{"weight", w.value}};
+        case WeightKind::points:
+            return json::object{{"points", w.value}};
+        case WeightKind::share:
+            return json::object{{"share", w.value}};
+        case WeightKind::relative:
+            return json::object{{"weight", w.value}};
     }
     return {};
 }
@@ -1232,7 +1278,8 @@ json::object node_json(const Framework& fw, std::size_t index) {
     if (n.rule) out["rule"] = rule_json(*n.rule);
     if (n.rule && !n.rule_by_category.empty()) {
         json::object by_category;
-        for (const auto& [category, rule] : n.rule_by_category) by_category[category] = category_rule_json(*n.rule, rule);
+        for (const auto& [category, rule] : n.rule_by_category)
+            by_category[category] = category_rule_json(*n.rule, rule);
         out["rule_by_category"] = std::move(by_category);
     }
     if (!n.children.empty()) {
@@ -1260,15 +1307,18 @@ json::object veto_json(const Veto& v) {
     if (v.effect == VetoEffect::cap) out["cap_grade"] = v.cap_grade;
     if (v.effect == VetoEffect::demote) out["demote_by"] = v.demote_by;
     if (v.when)
-        out["when"] = json::object{{"item", v.when->item}, {"op", name_of(comparisons, v.when->op)}, {"value", v.when->value}};
+        out["when"] =
+            json::object{{"item", v.when->item}, {"op", name_of(comparisons, v.when->op)}, {"value", v.when->value}};
     return out;
 }
 
 json::object grading_json(const Grading& g) {
     json::array bands, quotas;
-    for (const auto& b : g.bands) bands.push_back(json::object{{"id", b.id}, {"name", b.name}, {"min", bound_json(b.min)}});
+    for (const auto& b : g.bands)
+        bands.push_back(json::object{{"id", b.id}, {"name", b.name}, {"min", bound_json(b.min)}});
     for (const auto& q : g.quotas) {
-        json::object quota{{"grade", q.grade}, {"max_share", q.max_share}, {"rounding", name_of(quota_roundings, q.rounding)}};
+        json::object quota{
+            {"grade", q.grade}, {"max_share", q.max_share}, {"rounding", name_of(quota_roundings, q.rounding)}};
         if (q.max_count) quota["max_count"] = *q.max_count;
         quotas.push_back(std::move(quota));
     }
@@ -1303,7 +1353,8 @@ Framework read_framework_json(const std::string& path) {
 }
 
 std::string framework_to_json(const Framework& fw) {
-    if (fw.nodes.empty()) throw framework_error(Location{fw.source, "$.root", -1, {}}, "the framework has no root node");
+    if (fw.nodes.empty())
+        throw framework_error(Location{fw.source, "$.root", -1, {}}, "the framework has no root node");
     json::array categories, adjustments, vetoes;
     for (const auto& c : fw.categories) categories.push_back(json::object{{"id", c.id}, {"name", c.name}});
     for (const auto& a : fw.adjustments) adjustments.push_back(adjustment_json(a));

@@ -42,10 +42,14 @@ void check_shapes(const ScoreCard& card) {
             "adjustment points are not units x adjustments");
 }
 
-Eigen::Index idx(std::size_t i) { return static_cast<Eigen::Index>(i); }
+Eigen::Index idx(std::size_t i) {
+    return static_cast<Eigen::Index>(i);
+}
 
 // Children of the root: the columns of the ranked table.
-const std::vector<std::size_t>& top_level_groups(const ScoreCard& card) { return card.framework->root().children; }
+const std::vector<std::size_t>& top_level_groups(const ScoreCard& card) {
+    return card.framework->root().children;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Numbers as published
@@ -69,9 +73,13 @@ std::string published(const ScoreCard& card, double v, const char* what) {
     return buf;
 }
 
-std::string rank_text(double rank) { return std::isnan(rank) ? std::string() : full_precision(rank); }
+std::string rank_text(double rank) {
+    return std::isnan(rank) ? std::string() : full_precision(rank);
+}
 
-json::value number_or_null(double v) { return std::isfinite(v) ? json::value(v) : json::value(nullptr); }
+json::value number_or_null(double v) {
+    return std::isfinite(v) ? json::value(v) : json::value(nullptr);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON
@@ -88,7 +96,8 @@ json::object unit_json(const ScoreCard& card, std::size_t u) {
     const Framework& fw = *card.framework;
     const Unit& unit = card.units[u];
     json::object nodes, adjustments;
-    for (std::size_t i = 0; i < fw.nodes.size(); ++i) nodes[fw.nodes[i].id] = number_or_null(card.node_points(idx(u), idx(i)));
+    for (std::size_t i = 0; i < fw.nodes.size(); ++i)
+        nodes[fw.nodes[i].id] = number_or_null(card.node_points(idx(u), idx(i)));
     for (std::size_t a = 0; a < fw.adjustments.size(); ++a)
         adjustments[fw.adjustments[a].id] = number_or_null(card.adjustment_points(idx(u), idx(a)));
     json::object out{{"id", unit.id},
@@ -110,8 +119,8 @@ json::object unit_json(const ScoreCard& card, std::size_t u) {
 // CSV
 
 std::string csv_field(const std::string& s) {
-    const bool quote = s.find_first_of(",\"\r\n") != std::string::npos ||
-                       (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+    const bool quote =
+        s.find_first_of(",\"\r\n") != std::string::npos || (!s.empty() && (s.front() == ' ' || s.back() == ' '));
     if (!quote) return s;
     std::string out = "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -174,7 +183,9 @@ std::string padded(const std::string& s, std::size_t width, bool right) {
     return right ? pad + s : s + pad;
 }
 
-std::string display_name(const std::string& name, const std::string& id) { return name.empty() ? id : name; }
+std::string display_name(const std::string& name, const std::string& id) {
+    return name.empty() ? id : name;
+}
 
 std::string category_name(const Framework& fw, const std::string& id) {
     for (const auto& c : fw.categories)
@@ -210,7 +221,8 @@ std::string scorecard_to_json(const ScoreCard& card) {
     json::array units, warnings;
     for (std::size_t u = 0; u < card.units.size(); ++u) units.push_back(unit_json(card, u));
     for (const auto& w : card.warnings) warnings.push_back(json::value(w));
-    const json::object out{{"framework", card.framework->id}, {"units", std::move(units)}, {"warnings", std::move(warnings)}};
+    const json::object out{
+        {"framework", card.framework->id}, {"units", std::move(units)}, {"warnings", std::move(warnings)}};
     return detail::write_json(out);
 }
 

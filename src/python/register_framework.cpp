@@ -80,7 +80,8 @@ void register_framework(py::module_& m) {
                 py::array_t<double> out({mp.size(), h.framework->nodes.size()});
                 auto v = out.mutable_unchecked<2>();
                 for (std::size_t c = 0; c < mp.size(); ++c)
-                    for (std::size_t n = 0; n < mp[c].size(); ++n) v(static_cast<py::ssize_t>(c), static_cast<py::ssize_t>(n)) = mp[c][n];
+                    for (std::size_t n = 0; n < mp[c].size(); ++n)
+                        v(static_cast<py::ssize_t>(c), static_cast<py::ssize_t>(n)) = mp[c][n];
                 return out;
             },
             "Maximum points of every node (categories x nodes); 0 where a node does not apply.");

@@ -19,7 +19,7 @@ using EventRow = std::tuple<std::string, std::string, std::string, std::string, 
 
 EventType event_type(const std::string& name) {
     static const std::unordered_map<std::string, EventType> types{
-        {"deduction", EventType::deduction}, {"bonus", EventType::bonus},   {"rating", EventType::rating},
+        {"deduction", EventType::deduction}, {"bonus", EventType::bonus},         {"rating", EventType::rating},
         {"manual", EventType::manual},       {"judgement", EventType::judgement}, {"override", EventType::override_},
         {"veto", EventType::veto},           {"grade", EventType::grade}};
     auto it = types.find(name);
@@ -88,10 +88,13 @@ CardHandle run_score(const FrameworkHandle& fw, std::vector<std::string> ids, st
     ScoreOptions options;
     options.unused_items_are_errors = unused_items_are_errors;
     py::gil_scoped_release release;  // conversions are done; the engine touches no Python object
-    return CardHandle{std::make_shared<const ScoreCard>(score(*fw.framework, std::shared_ptr<const Dataset>(std::move(owned)), options))};
+    return CardHandle{std::make_shared<const ScoreCard>(
+        score(*fw.framework, std::shared_ptr<const Dataset>(std::move(owned)), options))};
 }
 
-const ScoreCard& card_of(py::handle self) { return *self.cast<const CardHandle&>().card; }
+const ScoreCard& card_of(py::handle self) {
+    return *self.cast<const CardHandle&>().card;
+}
 
 }  // namespace
 
@@ -99,8 +102,7 @@ void register_scoring(py::module_& m) {
     m.def("score", &run_score, py::arg("framework"), py::arg("ids"), py::arg("names"), py::arg("categories"),
           py::arg("in_pool"), py::arg("items"), py::arg("values"), py::arg("text"), py::arg("events"),
           py::arg("unused_items_are_errors") = true, py::arg("results_source") = "", py::arg("events_source") = "",
-          py::arg("units_source") = "",
-          "Score units on a framework. Runs without the GIL.");
+          py::arg("units_source") = "", "Score units on a framework. Runs without the GIL.");
 
     py::class_<CardHandle>(m, "ScoreCard")
         .def_property_readonly("unit_ids",
@@ -111,11 +113,14 @@ void register_scoring(py::module_& m) {
                                })
         .def_property_readonly("unit_category", [](py::handle self) { return card_of(self).unit_category; })
         .def_property_readonly("leaves", [](py::handle self) { return card_of(self).leaves; })
-        .def_property_readonly("leaf_ratio", [](py::handle self) { return matrix_view(card_of(self).leaf_ratio, self); })
-        .def_property_readonly("node_points", [](py::handle self) { return matrix_view(card_of(self).node_points, self); })
+        .def_property_readonly("leaf_ratio",
+                               [](py::handle self) { return matrix_view(card_of(self).leaf_ratio, self); })
+        .def_property_readonly("node_points",
+                               [](py::handle self) { return matrix_view(card_of(self).node_points, self); })
         .def_property_readonly("adjustment_points",
                                [](py::handle self) { return matrix_view(card_of(self).adjustment_points, self); })
-        .def_property_readonly("weighted_total", [](py::handle self) { return vector_view(card_of(self).weighted_total, self); })
+        .def_property_readonly("weighted_total",
+                               [](py::handle self) { return vector_view(card_of(self).weighted_total, self); })
         .def_property_readonly("total", [](py::handle self) { return vector_view(card_of(self).total, self); })
         .def_property_readonly("rank", [](py::handle self) { return vector_view(card_of(self).rank, self); })
         .def_property_readonly("rank_in_category",
@@ -123,23 +128,24 @@ void register_scoring(py::module_& m) {
         .def_property_readonly("grade", [](py::handle self) { return card_of(self).grade; })
         .def_property_readonly("disqualified", [](py::handle self) { return card_of(self).disqualified; })
         .def_property_readonly("warnings", [](py::handle self) { return card_of(self).warnings; })
-        .def("leaf_points", [](py::handle self) {
-            const Eigen::MatrixXd p = card_of(self).leaf_points();
-            py::array_t<double, py::array::f_style> out({p.rows(), p.cols()});
-            std::copy(p.data(), p.data() + p.size(), out.mutable_data());
-            return out;
-        })
+        .def("leaf_points",
+             [](py::handle self) {
+                 const Eigen::MatrixXd p = card_of(self).leaf_points();
+                 py::array_t<double, py::array::f_style> out({p.rows(), p.cols()});
+                 std::copy(p.data(), p.data() + p.size(), out.mutable_data());
+                 return out;
+             })
         .def("order", [](py::handle self) { return card_of(self).order(); })
         .def("explain", [](py::handle self, const std::string& unit) { return card_of(self).explain(unit); })
         .def("explain_lines",
              [](py::handle self, std::size_t unit) {
                  std::vector<std::tuple<std::string, std::string, double, std::string>> out;
-                 for (const auto& l : card_of(self).explain_lines(unit)) out.emplace_back(l.path, l.kind, l.points, l.note);
+                 for (const auto& l : card_of(self).explain_lines(unit))
+                     out.emplace_back(l.path, l.kind, l.points, l.note);
                  return out;
              })
-        .def("published", [](py::handle self, double value, const std::string& what) {
-            return card_of(self).published(value, what.c_str());
-        })
+        .def("published", [](py::handle self, double value,
+                             const std::string& what) { return card_of(self).published(value, what.c_str()); })
         .def("to_json", [](py::handle self) { return io::scorecard_to_json(card_of(self)); })
         .def("to_csv", [](py::handle self) { return io::scorecard_to_csv(card_of(self)); })
         .def("ranked_table", [](py::handle self) { return io::ranked_table(card_of(self)); });

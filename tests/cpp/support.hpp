@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "kaohe/score.hpp"
 
 namespace kaohe::test {
@@ -23,7 +25,8 @@ struct TreeBuilder {
         fw.nodes.push_back(root);
     }
     // Adds a leaf under `parent` (index) and returns its index.
-    std::size_t leaf(std::size_t parent, std::string id, Weight w, Rule rule, MissingPolicy missing = MissingPolicy::error) {
+    std::size_t leaf(std::size_t parent, std::string id, Weight w, Rule rule,
+                     MissingPolicy missing = MissingPolicy::error) {
         Node n;
         n.id = std::move(id);
         n.weight = w;
@@ -48,9 +51,15 @@ struct TreeBuilder {
     Node& node(std::size_t i) { return fw.nodes[i]; }
 };
 
-inline Weight points(double p) { return Weight{WeightKind::points, p}; }
-inline Weight share(double s) { return Weight{WeightKind::share, s}; }
-inline Weight relative(double w) { return Weight{WeightKind::relative, w}; }
+inline Weight points(double p) {
+    return Weight{WeightKind::points, p};
+}
+inline Weight share(double s) {
+    return Weight{WeightKind::share, s};
+}
+inline Weight relative(double w) {
+    return Weight{WeightKind::relative, w};
+}
 
 // A framework with one leaf worth `max` points (the root's total) scored by `rule`.
 inline Framework one_leaf(double max, Rule rule, MissingPolicy missing = MissingPolicy::error, std::string id = "x") {
@@ -99,7 +108,30 @@ inline Input input(std::string item) {
     return in;
 }
 
+// The message of the exception of type E that `f` throws; a test failure if it throws anything else or nothing.
+template <class E, class F>
+std::string error_message(F&& f) {
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected another exception type, got: " << e.what();
+        return {};
+    }
+    ADD_FAILURE() << "expected an exception, nothing was thrown";
+    return {};
+}
+
+// Every fragment must appear in the message.
+inline void expect_mentions(const std::string& message, const std::vector<std::string>& fragments) {
+    for (const auto& f : fragments)
+        EXPECT_NE(message.find(f), std::string::npos) << "missing '" << f << "' in:\n" << message;
+}
+
 // Points of unit `u` (0-based) on the card's total.
-inline double total_of(const ScoreCard& card, std::size_t u) { return card.total(static_cast<Eigen::Index>(u)); }
+inline double total_of(const ScoreCard& card, std::size_t u) {
+    return card.total(static_cast<Eigen::Index>(u));
+}
 
 }  // namespace kaohe::test

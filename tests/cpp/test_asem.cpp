@@ -33,7 +33,8 @@ Compared compare_pipeline(const std::string& framework_file, const std::string& 
     for (const auto& row : coinr.rows) {
         const std::size_t u = card.find_unit(row[static_cast<std::size_t>(coinr.column("uCode"))]);
         const auto ui = static_cast<Eigen::Index>(u);
-        EXPECT_EQ(card.rank(ui), std::stod(row[static_cast<std::size_t>(coinr.column("Rank"))])) << "rank of " << card.units[u].id;
+        EXPECT_EQ(card.rank(ui), std::stod(row[static_cast<std::size_t>(coinr.column("Rank"))]))
+            << "rank of " << card.units[u].id;
         for (std::size_t c = 0; c < coinr.header.size(); ++c) {
             const std::string& code = coinr.header[c];
             if (code == "uCode" || code == "Rank") continue;

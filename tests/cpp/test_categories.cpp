@@ -14,15 +14,23 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) { return v(static_cast<Eigen::Index>(u)); }
+double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
 double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
     return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
 }
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
-CompletionRule completion(const std::string& item) { return CompletionRule{input(item), Reference::fixed(100.0), true}; }
+CompletionRule completion(const std::string& item) {
+    return CompletionRule{input(item), Reference::fixed(100.0), true};
+}
 
-std::vector<Category> dept_town() { return {{"dept", "区直部门"}, {"town", "镇街"}}; }
+std::vector<Category> dept_town() {
+    return {{"dept", "区直部门"}, {"town", "镇街"}};
+}
 
 // The district scheme: rule_of_law is 11 of 100 for departments and 15 for towns; economy fills the rest
 // (89 / 85). court_rate = court_attended / court_required x 100, completion against 100 (R3).
@@ -40,7 +48,8 @@ District district() {
     court.item = "court_attended";
     court.denominator = "court_required";
     court.scale = 100;
-    d.court_rate = b.leaf(d.rule_of_law, "court_rate", share(1.0), CompletionRule{court, Reference::fixed(100.0), true});
+    d.court_rate =
+        b.leaf(d.rule_of_law, "court_rate", share(1.0), CompletionRule{court, Reference::fixed(100.0), true});
     d.economy = b.group(0, "economy", points(89));
     b.node(d.economy).weight_by_category["town"] = points(85);
     d.gdp = b.leaf(d.economy, "gdp", share(1.0), completion("gdp"));
@@ -52,9 +61,9 @@ TEST(Categories, WeightByCategory) {
     const District d = district();
     // court 32 of 55 = 58.1818%. Departments: 11 x 32/55 = 6.4; towns: 15 x 32/55 = 8.727272...
     // gdp at 100%: 89 for departments, 85 for towns.
-    const Dataset data = dataset({"court_attended", "court_required", "gdp"},
-                                 {{32, 55, 100}, {32, 55, 100}, {55, 55, 50}, {55, 55, 50}},
-                                 {"d1", "t1", "d2", "t2"}, {"dept", "town", "dept", "town"});
+    const Dataset data =
+        dataset({"court_attended", "court_required", "gdp"}, {{32, 55, 100}, {32, 55, 100}, {55, 55, 50}, {55, 55, 50}},
+                {"d1", "t1", "d2", "t2"}, {"dept", "town", "dept", "town"});
     const ScoreCard card = score(d.fw, data);
     EXPECT_NEAR(at(card.node_points, 0, d.rule_of_law), 6.4, 1e-12);
     EXPECT_NEAR(at(card.node_points, 1, d.rule_of_law), 15.0 * 32 / 55, 1e-12);
@@ -154,8 +163,8 @@ TEST(Categories, AppliesToWithSiblingsCompensated) {
 
 TEST(Categories, EventOnAnIndicatorThatDoesNotApplyIsAnError) {
     const District d = with_land_use();
-    Dataset data = dataset({"court_attended", "court_required", "gdp", "land_use"}, {{40, 50, 90, NA}, {40, 50, 90, 60}},
-                           {"d1", "t1"}, {"dept", "town"});
+    Dataset data = dataset({"court_attended", "court_required", "gdp", "land_use"},
+                           {{40, 50, 90, NA}, {40, 50, 90, 60}}, {"d1", "t1"}, {"dept", "town"});
     Event e = event(EventType::override_, "d1", "land_use");
     e.value = 10;
     e.note = "复核";
@@ -356,9 +365,9 @@ TEST(Categories, CategoriesAreRankedAndPooledSeparately) {
     // town mean ratio (t1's 0.6), not the all-unit mean: economy 85 x 0.6 = 51.
     District d = district();
     d.fw.nodes[d.gdp].missing = MissingPolicy::mean;
-    const Dataset data = dataset({"court_attended", "court_required", "gdp"},
-                                 {{10, 10, 100}, {10, 10, 60}, {10, 10, NA}}, {"d1", "t1", "t2"},
-                                 {"dept", "town", "town"});
+    const Dataset data =
+        dataset({"court_attended", "court_required", "gdp"}, {{10, 10, 100}, {10, 10, 60}, {10, 10, NA}},
+                {"d1", "t1", "t2"}, {"dept", "town", "town"});
     const ScoreCard card = score(d.fw, data);
     EXPECT_NEAR(at(card.node_points, 2, d.economy), 51.0, 1e-12);
     EXPECT_NEAR(at(card.total, 2), 66.0, 1e-12);  // 15 + 51

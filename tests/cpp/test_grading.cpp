@@ -14,7 +14,9 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) { return v(static_cast<Eigen::Index>(u)); }
+double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
 
 // Zunyi 2010 bands as half-open intervals: [95, inf) excellent, [90, 95) good, [80, 90) pass, (-inf, 80) fail.
 Grading zunyi() {
@@ -59,17 +61,22 @@ Event grade_event(const std::string& unit, const std::string& level, const std::
     return e;
 }
 
-std::vector<std::string> grades(const ScoreCard& card) { return card.grade; }
+std::vector<std::string> grades(const ScoreCard& card) {
+    return card.grade;
+}
 
 // The explanation lines of a unit with the given kind and path.
-std::vector<ExplainLine> lines(const ScoreCard& card, std::size_t unit, const std::string& kind, const std::string& path) {
+std::vector<ExplainLine> lines(const ScoreCard& card, std::size_t unit, const std::string& kind,
+                               const std::string& path) {
     std::vector<ExplainLine> out;
     for (const auto& l : card.explain_lines(unit))
         if (l.kind == kind && l.path == path) out.push_back(l);
     return out;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
 // ------------------------------------------------------------------------------------------------------
 // Bands
@@ -213,8 +220,9 @@ TEST(Grading, KoreaForcedDistribution30_50_20) {
     fw.grading.bands = {{"excellent", "우수", 90}, {"average", "보통", 70}, {"insufficient", "미흡", -unbounded}};
     fw.grading.quotas = {quota("excellent", 0.3), quota("average", 0.5)};
     const ScoreCard card = score(fw, column("x", {99, 98, 97, 96, 95, 94, 93, 92, 91, 90}));
-    EXPECT_EQ(grades(card), (std::vector<std::string>{"excellent", "excellent", "excellent", "average", "average",
-                                                      "average", "average", "average", "insufficient", "insufficient"}));
+    EXPECT_EQ(grades(card),
+              (std::vector<std::string>{"excellent", "excellent", "excellent", "average", "average", "average",
+                                        "average", "average", "insufficient", "insufficient"}));
 }
 
 TEST(Grading, HubeiHalfUpQuota) {
@@ -246,10 +254,9 @@ TEST(Grading, QuotaPoolsPerCategoryOrAll) {
     Framework fw = direct();
     fw.categories = {{"dept", "区直部门"}, {"town", "镇街"}};
     fw.grading.quotas = {quota("excellent", 0.2)};
-    const Dataset data =
-        dataset({"x"}, {{99}, {98}, {97}, {60}, {60}, {96}, {95}, {60}, {60}, {60}},
-                {"a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4", "b5"},
-                {"dept", "dept", "dept", "dept", "dept", "town", "town", "town", "town", "town"});
+    const Dataset data = dataset({"x"}, {{99}, {98}, {97}, {60}, {60}, {96}, {95}, {60}, {60}, {60}},
+                                 {"a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4", "b5"},
+                                 {"dept", "dept", "dept", "dept", "dept", "town", "town", "town", "town", "town"});
     {
         // Per category: 20% of 5 = 1 in each: a1 and b1 excellent; a2, a3, b2 good.
         fw.grading.pool = CohortScope::category;
@@ -410,7 +417,8 @@ TEST(Grading, DisqualifiedUnitsLeaveThePool) {
     fw.grading.quotas = {quota("excellent", 0.3)};
     Dataset data = column("x", {99, 98, 97, 96, 95, 60});
     data.events = {veto_event("u1", "ineligible", "取消评优资格")};
-    EXPECT_EQ(grades(score(fw, data)), (std::vector<std::string>{"", "excellent", "excellent", "good", "good", "fail"}));
+    EXPECT_EQ(grades(score(fw, data)),
+              (std::vector<std::string>{"", "excellent", "excellent", "good", "good", "fail"}));
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -428,7 +436,8 @@ TEST(Grading, GradeOverrideIsTheLastStep) {
     EXPECT_EQ(grades(card), (std::vector<std::string>{"excellent", "excellent", "good", "excellent", "fail"}));
     const auto l = lines(card, 3, "override", "grade");
     ASSERT_EQ(l.size(), 1u);
-    EXPECT_TRUE(contains(l[0].note, "grade set to 优秀 (excellent) by decision: 专项晋优：获国务院通报表扬")) << l[0].note;
+    EXPECT_TRUE(contains(l[0].note, "grade set to 优秀 (excellent) by decision: 专项晋优：获国务院通报表扬"))
+        << l[0].note;
     EXPECT_TRUE(contains(card.explain("u4"), "专项晋优：获国务院通报表扬"));
     // u2's lines: band (excellent), quota (-> good), override (-> excellent), in that order.
     std::vector<std::string> kinds;

@@ -1,6 +1,8 @@
 // The CSV reader: RFC 4180 quoting, BOM, line endings, header checks and refusal of non-UTF-8 text.
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,21 +20,10 @@ using kaohe::io::parse_csv;
 
 template <class F>
 std::string data_error_message(F&& f) {
-    try {
-        f();
-    } catch (const data_error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected kaohe::data_error, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected kaohe::data_error, nothing was thrown";
-    return {};
+    return kaohe::test::error_message<data_error>(std::forward<F>(f));
 }
 
-void expect_mentions(const std::string& message, const std::vector<std::string>& fragments) {
-    for (const auto& f : fragments) EXPECT_NE(message.find(f), std::string::npos) << "missing '" << f << "' in:\n" << message;
-}
+using kaohe::test::expect_mentions;
 
 std::string csv_error(const std::string& text) {
     return data_error_message([&] { static_cast<void>(parse_csv(text, "data.csv")); });
@@ -49,7 +40,8 @@ TEST(IoCsv, ReadsHeaderAndRows) {
 }
 
 TEST(IoCsv, StripsBomAndReadsCrlfAndQuotedMultilineCells) {
-    const std::string text = "\xEF\xBB\xBFunit,note\r\nu1,\"第一行\r\n第二行, with comma\"\r\nu2,\"say \"\"hi\"\"\"\r\n";
+    const std::string text =
+        "\xEF\xBB\xBFunit,note\r\nu1,\"第一行\r\n第二行, with comma\"\r\nu2,\"say \"\"hi\"\"\"\r\n";
     const auto t = parse_csv(text, "notes.csv");
     EXPECT_EQ(t.header[0], "unit");  // no BOM in the first column name
     ASSERT_EQ(t.rows.size(), 2u);
@@ -79,7 +71,9 @@ TEST(IoCsv, KeepsEmptyLinesAsBlankRowsSoRowNumbersMatch) {
     EXPECT_EQ(t.rows[2][0], "3");  // rows[2] is table row 4, as in an editor
 }
 
-TEST(IoCsv, KeepsAQuoteInsideAnUnquotedField) { EXPECT_EQ(parse_csv("a\n5\" display\n", "x.csv").rows[0][0], "5\" display"); }
+TEST(IoCsv, KeepsAQuoteInsideAnUnquotedField) {
+    EXPECT_EQ(parse_csv("a\n5\" display\n", "x.csv").rows[0][0], "5\" display");
+}
 
 TEST(IoCsv, ReadsAFile) {
     std::random_device rd;
@@ -128,9 +122,9 @@ TEST(IoCsvErrors, Gb18030Bytes) {
 }
 
 TEST(IoCsvErrors, InvalidUtf8Sequences) {
-    expect_mentions(csv_error("a\n\xC0\xAF\n"), {"row 2", "0xC0"});          // overlong '/'
-    expect_mentions(csv_error("a\n\xED\xA0\x80\n"), {"row 2", "0xED"});      // UTF-16 surrogate
-    expect_mentions(csv_error("a\nok\xE6\x88\n"), {"row 2", "0xE6"});        // truncated sequence
+    expect_mentions(csv_error("a\n\xC0\xAF\n"), {"row 2", "0xC0"});      // overlong '/'
+    expect_mentions(csv_error("a\n\xED\xA0\x80\n"), {"row 2", "0xED"});  // UTF-16 surrogate
+    expect_mentions(csv_error("a\nok\xE6\x88\n"), {"row 2", "0xE6"});    // truncated sequence
 }
 
 TEST(IoCsvErrors, EmptyAndDuplicateHeaderNames) {
@@ -141,7 +135,8 @@ TEST(IoCsvErrors, EmptyAndDuplicateHeaderNames) {
 
 TEST(IoCsvErrors, MissingFile) {
     const auto path = (std::filesystem::temp_directory_path() / "kaohe_io_csv_no_such_file.csv").string();
-    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_csv(path)); }), {path, "file not found"});
+    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_csv(path)); }),
+                    {path, "file not found"});
     const auto dir = std::filesystem::temp_directory_path().string();
     expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_file(dir)); }), {dir, "is a directory"});
 }

@@ -1,6 +1,8 @@
 // Units, results and events from CSV and JSON files, and the errors that name file, row and column.
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -47,21 +49,10 @@ private:
 
 template <class F>
 std::string data_error_message(F&& f) {
-    try {
-        f();
-    } catch (const data_error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected kaohe::data_error, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected kaohe::data_error, nothing was thrown";
-    return {};
+    return kaohe::test::error_message<data_error>(std::forward<F>(f));
 }
 
-void expect_mentions(const std::string& message, const std::vector<std::string>& fragments) {
-    for (const auto& f : fragments) EXPECT_NE(message.find(f), std::string::npos) << "missing '" << f << "' in:\n" << message;
-}
+using kaohe::test::expect_mentions;
 
 const char* const units_csv = "id,name,category,in_pool\nfin,财政局,dept,true\ntax,税务局,dept,\ntown1,城关镇,town,0\n";
 
@@ -134,15 +125,17 @@ TEST_F(IoDataset, UnitsWithoutInPoolColumnAndBlankRows) {
 // Results
 
 TEST_F(IoDataset, WideAndLongResultsGiveTheSameMatrix) {
-    const Dataset wide = results("wide.csv", "unit,court_attended,court_required,counsel\n"
-                                             "fin,32,55,专职\n"
-                                             "town1, 40 ,40,\n");
-    const Dataset long_form = results("long.csv", "unit,item,value\n"
-                                                  "fin,court_attended,32\n"
-                                                  "fin,court_required,55\n"
-                                                  "fin,counsel,专职\n"
-                                                  "town1,court_attended,40\n"
-                                                  "town1,court_required,40\n");
+    const Dataset wide = results("wide.csv",
+                                 "unit,court_attended,court_required,counsel\n"
+                                 "fin,32,55,专职\n"
+                                 "town1, 40 ,40,\n");
+    const Dataset long_form = results("long.csv",
+                                      "unit,item,value\n"
+                                      "fin,court_attended,32\n"
+                                      "fin,court_required,55\n"
+                                      "fin,counsel,专职\n"
+                                      "town1,court_attended,40\n"
+                                      "town1,court_required,40\n");
     EXPECT_EQ(wide.items, (std::vector<std::string>{"court_attended", "court_required", "counsel"}));
     EXPECT_EQ(long_form.items, wide.items);
     ASSERT_EQ(wide.values.rows(), 3);
@@ -154,7 +147,7 @@ TEST_F(IoDataset, WideAndLongResultsGiveTheSameMatrix) {
         }
     EXPECT_EQ(wide.text, long_form.text);
     EXPECT_EQ(*wide.text_at(0, 2), "专职");
-    EXPECT_DOUBLE_EQ(wide.values(2, 0), 40.0);  // spaces around a number are fine
+    EXPECT_DOUBLE_EQ(wide.values(2, 0), 40.0);   // spaces around a number are fine
     EXPECT_TRUE(std::isnan(wide.values(1, 0)));  // tax has no row: all missing
     EXPECT_TRUE(std::isnan(wide.values(2, 2)));  // empty cell = missing
     EXPECT_EQ(wide.results_source, dir.path("wide.csv"));
@@ -254,15 +247,18 @@ TEST_F(IoDatasetErrors, UnitsTable) {
     expect_mentions(units_error("no_category.csv", "id,name\na,A\n"),
                     {"no_category.csv: row 1", "missing required column 'category'"});
     expect_mentions(units_error("extra.csv", "id,name,category,in-pool\na,A,x,1\n"),
-                    {"extra.csv: row 1: column 'in-pool'", "unknown column 'in-pool'", "allowed columns: id, name, category, in_pool"});
+                    {"extra.csv: row 1: column 'in-pool'", "unknown column 'in-pool'",
+                     "allowed columns: id, name, category, in_pool"});
     expect_mentions(units_error("pool.csv", "id,name,category,in_pool\na,A,x,yes\n"),
                     {"pool.csv: row 2: column 'in_pool'", "in_pool must be true, false, 1 or 0, got 'yes'"});
     expect_mentions(units_error("dup.json", R"({"units": [{"id": "a"}, {"id": "a"}]})"),
                     {"dup.json: $.units[1].id", "unit id 'a' is already used in $.units[0]"});
-    expect_mentions(units_error("type.json", R"({"units": [{"id": 7}]})"), {"type.json: $.units[0].id", "expected a string, got a number"});
+    expect_mentions(units_error("type.json", R"({"units": [{"id": 7}]})"),
+                    {"type.json: $.units[0].id", "expected a string, got a number"});
     expect_mentions(units_error("key.json", R"({"units": [{"id": "a", "categroy": "x"}]})"),
                     {"key.json: $.units[0].categroy", "unknown key 'categroy'"});
-    expect_mentions(units_error("syntax.json", "{\"units\": [\n  {\"id\": \"a\"\n]}"), {"syntax.json: line 3", "invalid JSON"});
+    expect_mentions(units_error("syntax.json", "{\"units\": [\n  {\"id\": \"a\"\n]}"),
+                    {"syntax.json: line 3", "invalid JSON"});
 }
 
 TEST_F(IoDatasetErrors, ResultsCells) {
@@ -272,10 +268,12 @@ TEST_F(IoDatasetErrors, ResultsCells) {
                     {"inf.csv: row 3: column 'a'", "'-inf'", "NaN and infinite values are not allowed"});
     expect_mentions(results_error("infinity.csv", "unit,a\nfin,Infinity\n"), {"row 2", "not allowed"});
     expect_mentions(results_error("percent.csv", "unit,court_rate\nfin,58.18%\n"),
-                    {"percent.csv: row 2: column 'court_rate'", "'58.18%' is a percentage", "write the plain number 58.18 (or the fraction 0.5818)"});
+                    {"percent.csv: row 2: column 'court_rate'", "'58.18%' is a percentage",
+                     "write the plain number 58.18 (or the fraction 0.5818)"});
     expect_mentions(results_error("overflow.csv", "unit,a\nfin,1e999\n"),
                     {"overflow.csv: row 2: column 'a'", "out of range", "NaN and infinite values are not allowed"});
-    expect_mentions(results_error("div0.csv", "unit,a\nfin,#DIV/0!\n"), {"div0.csv: row 2: column 'a'", "spreadsheet error value"});
+    expect_mentions(results_error("div0.csv", "unit,a\nfin,#DIV/0!\n"),
+                    {"div0.csv: row 2: column 'a'", "spreadsheet error value"});
     expect_mentions(results_error("nan.json", R"({"results": {"fin": {"a": "nan"}}})"),
                     {"nan.json: $.results.fin.a", "NaN and infinite values are not allowed"});
     expect_mentions(results_error("bool.json", R"({"results": {"fin": {"a": true}}})"),
@@ -291,7 +289,8 @@ TEST_F(IoDatasetErrors, ResultsRows) {
                     {"dup_long.csv: row 4: column 'item'", "unit 'fin' item 'a' is already given in row 2"});
     expect_mentions(results_error("long_extra.csv", "unit,item,value,note\nfin,a,1,x\n"),
                     {"long_extra.csv: row 1: column 'note'", "unknown column 'note'", "unit, item, value"});
-    expect_mentions(results_error("no_unit.csv", "id,a\nfin,1\n"), {"no_unit.csv: row 1", "missing required column 'unit'"});
+    expect_mentions(results_error("no_unit.csv", "id,a\nfin,1\n"),
+                    {"no_unit.csv: row 1", "missing required column 'unit'"});
     expect_mentions(results_error("empty.csv", ""), {"empty.csv", "the file is empty"});
     expect_mentions(results_error("unknown.json", R"({"results": {"水务局": {"a": 1}}})"),
                     {"unknown.json: $.results[\"水务局\"]", "unit '水务局' is not in the units table"});
@@ -304,8 +303,9 @@ TEST_F(IoDatasetErrors, Events) {
     expect_mentions(events_error("type.csv", header + "fin,deduct,complaints,late,1,,,\n"),
                     {"type.csv: row 2: column 'type'", "unknown event type 'deduct'",
                      "allowed types: deduction, bonus, rating, manual, judgement, override, veto, grade"});
-    expect_mentions(events_error("unit.csv", header + "fin,deduction,complaints,late,1,,,\nwater,deduction,complaints,late,1,,,\n"),
-                    {"unit.csv: row 3: column 'unit'", "unit 'water' is not in the units table"});
+    expect_mentions(
+        events_error("unit.csv", header + "fin,deduction,complaints,late,1,,,\nwater,deduction,complaints,late,1,,,\n"),
+        {"unit.csv: row 3: column 'unit'", "unit 'water' is not in the units table"});
     expect_mentions(events_error("count.csv", header + "fin,deduction,complaints,late,two,,,\n"),
                     {"count.csv: row 2: column 'count'", "expected a number, got 'two'"});
     expect_mentions(events_error("nan.csv", header + "fin,manual,review,,,,nan,评议\n"),
@@ -320,20 +320,25 @@ TEST_F(IoDatasetErrors, Events) {
                     {"share.csv: row 2: column 'share'", "share must be greater than 0 and at most 1"});
     expect_mentions(events_error("missing_col.csv", "unit,type\nfin,veto\n"),
                     {"missing_col.csv: row 1", "missing required column 'target'"});
-    expect_mentions(events_error("events.json", R"({"events": [{"unit": "fin", "type": "veto", "target": "x", "note": "n"},
+    expect_mentions(
+        events_error("events.json", R"({"events": [{"unit": "fin", "type": "veto", "target": "x", "note": "n"},
                                                                 {"unit": "fin", "type": "refund", "target": "x"}]})"),
-                    {"events.json: $.events[1].type", "unknown event type 'refund'"});
-    expect_mentions(events_error("key.json", R"({"events": [{"unit": "fin", "type": "veto", "target": "x", "reason": "n"}]})"),
-                    {"key.json: $.events[0].reason", "unknown key 'reason'"});
+        {"events.json: $.events[1].type", "unknown event type 'refund'"});
+    expect_mentions(
+        events_error("key.json", R"({"events": [{"unit": "fin", "type": "veto", "target": "x", "reason": "n"}]})"),
+        {"key.json: $.events[0].reason", "unknown key 'reason'"});
 }
 
 TEST_F(IoDatasetErrors, Files) {
-    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_units(dir.write("units.xlsx", "PK"))); }),
-                    {"units.xlsx", "unsupported file type '.xlsx'", "expected a .csv or .json file", "CSV UTF-8"});
-    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_events(dir.write("events.txt", ""), ds)); }),
-                    {"events.txt", "unsupported file type '.txt'"});
+    expect_mentions(
+        data_error_message([&] { static_cast<void>(kaohe::io::read_units(dir.write("units.xlsx", "PK"))); }),
+        {"units.xlsx", "unsupported file type '.xlsx'", "expected a .csv or .json file", "CSV UTF-8"});
+    expect_mentions(
+        data_error_message([&] { static_cast<void>(kaohe::io::read_events(dir.write("events.txt", ""), ds)); }),
+        {"events.txt", "unsupported file type '.txt'"});
     const std::string missing = dir.path("nowhere.csv");
-    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_units(missing)); }), {missing, "file not found"});
+    expect_mentions(data_error_message([&] { static_cast<void>(kaohe::io::read_units(missing)); }),
+                    {missing, "file not found"});
     expect_mentions(results_error("top.json", R"({"values": {}})"), {"top.json: $.values", "unknown key 'values'"});
 }
 

@@ -2,6 +2,8 @@
 // rule_by_category merging, the round trip, and the errors for malformed or inconsistent frameworks.
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -115,24 +117,12 @@ const R& rule_of(const Framework& fw, const std::string& id) {
     return std::get<R>(*node(fw, id).rule);
 }
 
-// The message of the framework_error that `f` throws; a test failure if it throws anything else or nothing.
 template <class F>
 std::string framework_error_message(F&& f) {
-    try {
-        f();
-    } catch (const framework_error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected kaohe::framework_error, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected kaohe::framework_error, nothing was thrown";
-    return {};
+    return kaohe::test::error_message<framework_error>(std::forward<F>(f));
 }
 
-void expect_mentions(const std::string& message, const std::vector<std::string>& fragments) {
-    for (const auto& f : fragments) EXPECT_NE(message.find(f), std::string::npos) << "missing '" << f << "' in:\n" << message;
-}
+using kaohe::test::expect_mentions;
 
 // A small framework with categories dept/town whose root has `children`; `top` adds top-level keys.
 std::string framework_with(const std::string& children, const std::string& top = "") {
@@ -270,8 +260,8 @@ TEST(IoFramework, ReadsEventRulesAndCategoryMerge) {
     ASSERT_EQ(complaints.escalation.size(), 1u);
     EXPECT_DOUBLE_EQ(complaints.escalation[0].at_count, 5.0);
     const auto& town = std::get<kaohe::DeductionRule>(node(fw, "complaints").rule_for("town"));
-    EXPECT_DOUBLE_EQ(town.multiplier, 2.0);             // from the partial rule
-    EXPECT_EQ(town.price, complaints.price);            // from the base rule
+    EXPECT_DOUBLE_EQ(town.multiplier, 2.0);   // from the partial rule
+    EXPECT_EQ(town.price, complaints.price);  // from the base rule
     EXPECT_EQ(town.escalation.size(), 1u);
     const auto& innovation = rule_of<kaohe::BonusRule>(fw, "innovation");
     EXPECT_EQ(innovation.cap, 6.0);
@@ -383,9 +373,9 @@ TEST(IoFramework, SchemaDefinesEveryRuleType) {
     const auto schema = boost::json::parse(text.str());
     const auto& defs = schema.at("$defs").as_object();
     const auto& types = defs.at("rule").at("properties").at("type").at("enum").as_array();
-    const std::vector<kaohe::Rule> every = {kaohe::ThresholdRule{}, kaohe::LookupRule{},   kaohe::CompletionRule{},
-                                            kaohe::LinearRule{},    kaohe::ShortfallRule{}, kaohe::BandsRule{},
-                                            kaohe::EfficacyRule{},  kaohe::RankRule{},      kaohe::DeductionRule{},
+    const std::vector<kaohe::Rule> every = {kaohe::ThresholdRule{}, kaohe::LookupRule{},      kaohe::CompletionRule{},
+                                            kaohe::LinearRule{},    kaohe::ShortfallRule{},   kaohe::BandsRule{},
+                                            kaohe::EfficacyRule{},  kaohe::RankRule{},        kaohe::DeductionRule{},
                                             kaohe::BonusRule{},     kaohe::TrimmedMeanRule{}, kaohe::ManualRule{},
                                             kaohe::NormaliseRule{}};
     ASSERT_EQ(types.size(), every.size());
@@ -408,7 +398,8 @@ struct BadFramework {
 void expect_rejected(const std::vector<BadFramework>& cases) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.what);
-        const std::string message = framework_error_message([&] { static_cast<void>(parse_framework_json(c.text, "bad.json")); });
+        const std::string message =
+            framework_error_message([&] { static_cast<void>(parse_framework_json(c.text, "bad.json")); });
         expect_mentions(message, c.mentions);
         expect_mentions(message, {"bad.json: "});
     }
@@ -418,63 +409,84 @@ TEST(IoFrameworkErrors, JsonSyntaxAndTypes) {
     expect_rejected({
         {"syntax error", "{\n  \"id\": \"x\",\n  \"total\": 100,,\n}", {"line 3, column 16", "invalid JSON"}},
         {"truncated", "{\"id\": \"x\", \"root\": {", {"line 1", "ends before the JSON is complete"}},
-        {"text after the JSON", "{\"root\": {\"id\": \"r\", \"rule\": {\"type\": \"manual\"}}} x",
+        {"text after the JSON",
+         "{\"root\": {\"id\": \"r\", \"rule\": {\"type\": \"manual\"}}} x",
          {"line 1", "unexpected text after the end"}},
-        {"duplicate key", framework_with(R"({"id": "a", "points": 50, "points": 100, "rule": {"type": "manual"}})"),
+        {"duplicate key",
+         framework_with(R"({"id": "a", "points": 50, "points": 100, "rule": {"type": "manual"}})"),
          {"line 2", "the key \"points\" appears twice"}},
         {"number out of range", framework_with(leaf("a", R"("points": 1e999)")), {"line 2", "too large"}},
         {"not UTF-8", framework_with(leaf("\xb2\xe2\xca\xd4")), {"line 2", "invalid UTF-8 byte 0xB2", "GB18030"}},
         {"empty", "  \n", {"the file is empty"}},
         {"top level is not an object", "[1, 2]", {"$: expected an object, got an array"}},
-        {"total as a string", R"({"total": "100", "root": {"id": "r", "rule": {"type": "manual"}}})",
+        {"total as a string",
+         R"({"total": "100", "root": {"id": "r", "rule": {"type": "manual"}}})",
          {"$.total", "expected a number, got a string (\"100\")"}},
-        {"children not an array", R"({"root": {"id": "r", "children": {}}})",
+        {"children not an array",
+         R"({"root": {"id": "r", "children": {}}})",
          {"$.root.children", "expected an array, got an object"}},
-        {"bool as a string", framework_with(R"({"id": "a", "points": 100, "renormalise": "yes", "rule": {"type": "manual"}})"),
+        {"bool as a string",
+         framework_with(R"({"id": "a", "points": 100, "renormalise": "yes", "rule": {"type": "manual"}})"),
          {"$.root.children[0].renormalise", "expected true or false, got a string"}},
-        {"fractional integer", framework_with(leaf("a"), R"("rounding": {"total": 1.5},)"),
+        {"fractional integer",
+         framework_with(leaf("a"), R"("rounding": {"total": 1.5},)"),
          {"$.rounding.total", "expected an integer, got a number (1.5)"}},
     });
 }
 
 TEST(IoFrameworkErrors, KeysAndValues) {
     expect_rejected({
-        {"unknown key", framework_with(R"({"id": "a", "pionts": 100, "rule": {"type": "manual"}})"),
-         {"$.root.children[0].pionts", "unknown key 'pionts'", "did you mean 'points'?", "allowed keys here: id, name"}},
+        {"unknown key",
+         framework_with(R"({"id": "a", "pionts": 100, "rule": {"type": "manual"}})"),
+         {"$.root.children[0].pionts", "unknown key 'pionts'", "did you mean 'points'?",
+          "allowed keys here: id, name"}},
         {"unknown top-level key", framework_with(leaf("a"), R"("grades": {},)"), {"$.grades", "unknown key 'grades'"}},
         {"missing root", R"({"id": "x", "total": 100})", {"bad.json: $: missing required key 'root'"}},
-        {"node without id", framework_with(R"({"points": 100, "rule": {"type": "manual"}})"),
+        {"node without id",
+         framework_with(R"({"points": 100, "rule": {"type": "manual"}})"),
          {"$.root.children[0]", "missing required key 'id'"}},
-        {"unknown rule type", framework_with(R"({"id": "a", "points": 100, "rule": {"type": "treshold", "value": 1}})"),
+        {"unknown rule type",
+         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "treshold", "value": 1}})"),
          {"$.root.children[0].rule.type", "unknown rule type 'treshold'", "did you mean 'threshold'?", "normalise"}},
-        {"unknown enum value", framework_with(R"({"id": "a", "points": 100, "missing": "skip", "rule": {"type": "manual"}})"),
-         {"$.root.children[0].missing", "unknown value 'skip' for 'missing'", "expected one of: error, zero, mean, exclude"}},
-        {"rule parameter of another type", framework_with(R"({"id": "a", "points": 100, "rule": {"type": "manual", "value": 3}})"),
+        {"unknown enum value",
+         framework_with(R"({"id": "a", "points": 100, "missing": "skip", "rule": {"type": "manual"}})"),
+         {"$.root.children[0].missing", "unknown value 'skip' for 'missing'",
+          "expected one of: error, zero, mean, exclude"}},
+        {"rule parameter of another type",
+         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "manual", "value": 3}})"),
          {"$.root.children[0].rule.value", "unknown key 'value'", "allowed keys here: type"}},
-        {"missing rule parameter", framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold"}})"),
+        {"missing rule parameter",
+         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold"}})"),
          {"$.root.children[0].rule", "missing required key 'value'"}},
         {"efficacy without clamp",
-         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "efficacy", "unacceptable": 0, "satisfactory": 10}})"),
+         framework_with(
+             R"({"id": "a", "points": 100, "rule": {"type": "efficacy", "unacceptable": 0, "satisfactory": 10}})"),
          {"$.root.children[0].rule", "missing required key 'clamp'", "\"none\" or [min, max]"}},
         {"breakpoints in step mode",
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "bands", "breakpoints": [[0, 0], [1, 100]]}})"),
          {"$.root.children[0].rule.breakpoints", "only with \"mode\": \"interpolate\""}},
         {"scale on a plain input",
-         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold", "input": {"item": "x", "scale": 100}, "value": 1}})"),
+         framework_with(
+             R"({"id": "a", "points": 100, "rule": {"type": "threshold", "input": {"item": "x", "scale": 100}, "value": 1}})"),
          {"$.root.children[0].rule.input.scale", "applies only to a ratio input"}},
         {"normalise key of another method",
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "normalise", "method": "minmax", "lower": 3}})"),
          {"$.root.children[0].rule.lower", "unknown key 'lower'", "range"}},
-        {"bad share string", framework_with(leaf("a", R"("share": "all")")),
+        {"bad share string",
+         framework_with(leaf("a", R"("share": "all")")),
          {"$.root.children[0].share", "a number or a percentage string like \"11%\""}},
-        {"cap_grade without cap effect", framework_with(leaf("a"), grading_ok + R"("vetoes": [{"id": "v", "effect": "fail", "cap_grade": "good"}],)"),
+        {"cap_grade without cap effect",
+         framework_with(leaf("a"), grading_ok + R"("vetoes": [{"id": "v", "effect": "fail", "cap_grade": "good"}],)"),
          {"$.vetoes[0].cap_grade", "applies only to \"effect\": \"cap\""}},
-        {"unsupported version", R"({"kaohe": 2, "root": {"id": "r", "rule": {"type": "manual"}}})",
+        {"unsupported version",
+         R"({"kaohe": 2, "root": {"id": "r", "rule": {"type": "manual"}}})",
          {"$.kaohe", "unsupported format version"}},
-        {"weight on the root", R"({"root": {"id": "r", "points": 100, "rule": {"type": "manual"}}})",
+        {"weight on the root",
+         R"({"root": {"id": "r", "points": 100, "rule": {"type": "manual"}}})",
          {"$.root", "the root's maximum is the framework's 'total'"}},
         {"rule_by_category unknown key",
-         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1}, "rule_by_category": {"town": {"valeu": 2}}})"),
+         framework_with(
+             R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1}, "rule_by_category": {"town": {"valeu": 2}}})"),
          {"$.root.children[0].rule_by_category.town.valeu", "unknown key 'valeu'"}},
         {"rule_by_category changes the type",
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1},
@@ -485,31 +497,42 @@ TEST(IoFrameworkErrors, KeysAndValues) {
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1},
                             "rule_by_category": {"town": {"input": "other"}}})"),
          {"district/a", "rule_by_category 'town' reads 'other'", "not the input"}},
-        {"rounding out of range", framework_with(leaf("a"), R"("rounding": {"total": 20},)"),
+        {"rounding out of range",
+         framework_with(leaf("a"), R"("rounding": {"total": 20},)"),
          {"$.rounding.total", "from 0 to 12"}},
     });
 }
 
 TEST(IoFrameworkErrors, WeightsAndTree) {
     expect_rejected({
-        {"points do not add up", framework_with(leaf("a", R"("points": 60)") + "," + leaf("b", R"("points": 30)")),
+        {"points do not add up",
+         framework_with(leaf("a", R"("points": 60)") + "," + leaf("b", R"("points": 30)")),
          {"bad.json: district: ", "children's points add up to 90 but the node has 100 points"}},
-        {"shares do not add up", framework_with(leaf("a", R"("share": 0.5)") + "," + leaf("b", R"("share": "40%")")),
+        {"shares do not add up",
+         framework_with(leaf("a", R"("share": 0.5)") + "," + leaf("b", R"("share": "40%")")),
          {"district: ", "children's shares add up to 0.9 (90%) instead of 1 (100%)"}},
-        {"mixed points and shares", framework_with(leaf("a", R"("points": 50)") + "," + leaf("b", R"("share": 0.5)")),
+        {"mixed points and shares",
+         framework_with(leaf("a", R"("points": 50)") + "," + leaf("b", R"("share": 0.5)")),
          {"district/b", "given as 'share' but its first sibling 'a' uses 'points'"}},
-        {"weight stated twice", framework_with(leaf("a", R"("points": 100, "share": 1)")),
+        {"weight stated twice",
+         framework_with(leaf("a", R"("points": 100, "share": 1)")),
          {"$.root.children[0].share", "stated twice, as 'points' and as 'share'"}},
-        {"negative weight", framework_with(leaf("a", R"("points": 110)") + "," + leaf("b", R"("points": -10)")),
+        {"negative weight",
+         framework_with(leaf("a", R"("points": 110)") + "," + leaf("b", R"("points": -10)")),
          {"$.root.children[1].points", "negative weight", "got -10"}},
-        {"duplicate node id", framework_with(leaf("a", R"("points": 50)") + "," + leaf("a", R"("points": 50)")),
+        {"duplicate node id",
+         framework_with(leaf("a", R"("points": 50)") + "," + leaf("a", R"("points": 50)")),
          {"district/a", "node id 'a' is used twice"}},
-        {"leaf without rule", framework_with(R"({"id": "a", "points": 100})"), {"district/a", "leaf indicator has no scoring rule"}},
+        {"leaf without rule",
+         framework_with(R"({"id": "a", "points": 100})"),
+         {"district/a", "leaf indicator has no scoring rule"}},
         {"slash in id", framework_with(leaf("a/b")), {"must not contain '/'"}},
-        {"unknown category in applies_to", framework_with(leaf("a", R"("points": 100, "applies_to": ["village"])")),
+        {"unknown category in applies_to",
+         framework_with(leaf("a", R"("points": 100, "applies_to": ["village"])")),
          {"district/a", "applies_to names unknown category 'village'"}},
         {"unknown category in rule_by_category",
-         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1}, "rule_by_category": {"village": {}}})"),
+         framework_with(
+             R"({"id": "a", "points": 100, "rule": {"type": "threshold", "value": 1}, "rule_by_category": {"village": {}}})"),
          {"district/a", "rule_by_category names unknown category 'village'"}},
     });
 }
@@ -525,10 +548,14 @@ TEST(IoFrameworkErrors, RuleParameters) {
         {"overlapping bands",
          bands(R"({"lower": null, "upper": 60, "points": 0}, {"lower": 50, "upper": null, "points": 100})"),
          {"district/a/rule", "overlap"}},
-        {"band points above the maximum", bands(R"({"points": 120})"), {"district/a/rule", "outside the leaf's [0, 100"}},
-        {"band upper as a string", bands(R"({"lower": 0, "upper": "50", "points": 1})"),
+        {"band points above the maximum",
+         bands(R"({"points": 120})"),
+         {"district/a/rule", "outside the leaf's [0, 100"}},
+        {"band upper as a string",
+         bands(R"({"lower": 0, "upper": "50", "points": 1})"),
          {"$.root.children[0].rule.bands[0].upper", "expected a number, got a string"}},
-        {"rank with empty ladder", framework_with(R"({"id": "a", "points": 100, "rule": {"type": "rank", "ladder": []}})"),
+        {"rank with empty ladder",
+         framework_with(R"({"id": "a", "points": 100, "rule": {"type": "rank", "ladder": []}})"),
          {"district/a/rule", "rank ladder is empty"}},
         {"bad cohort statistic",
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "completion", "target": {"cohort": "avg"}}})"),
@@ -552,7 +579,8 @@ TEST(IoFrameworkErrors, GradingAndRanking) {
         {"veto caps to unknown grade",
          framework_with(leaf("a"), grading_ok + R"("vetoes": [{"id": "v", "effect": "cap", "cap_grade": "great"}],)"),
          {"$.vetoes.v", "cap_grade 'great' is not a defined grade"}},
-        {"tie_break names unknown node", framework_with(leaf("a"), R"("ranking": {"tie_break": ["law"]},)"),
+        {"tie_break names unknown node",
+         framework_with(leaf("a"), R"("ranking": {"tie_break": ["law"]},)"),
          {"$.ranking.tie_break", "unknown node 'law'"}},
         {"ordinal ties in a rank rule",
          framework_with(R"({"id": "a", "points": 100, "rule": {"type": "rank", "ladder": [1], "ties": "ordinal"}})"),
@@ -563,7 +591,8 @@ TEST(IoFrameworkErrors, GradingAndRanking) {
 TEST(IoFrameworkErrors, MissingFileIsAFrameworkError) {
     TempDir dir;
     const std::string path = dir.path("nowhere.json");
-    const std::string message = framework_error_message([&] { static_cast<void>(kaohe::io::read_framework_json(path)); });
+    const std::string message =
+        framework_error_message([&] { static_cast<void>(kaohe::io::read_framework_json(path)); });
     expect_mentions(message, {path, "file not found"});
 }
 

@@ -39,7 +39,8 @@ const char* const framework_text = R"({
 // Four units: two ranked in each category order, one disqualified (rank NaN, no grade).
 kaohe::ScoreCard sample_card(const std::string& framework_json = framework_text) {
     kaohe::ScoreCard card;
-    card.framework = std::make_shared<const kaohe::Framework>(kaohe::io::parse_framework_json(framework_json, "fw.json"));
+    card.framework =
+        std::make_shared<const kaohe::Framework>(kaohe::io::parse_framework_json(framework_json, "fw.json"));
     card.weights = kaohe::resolve(*card.framework);
     card.leaves = card.framework->leaves();
     card.unit_category = {0, 1, 0, 1};
@@ -47,7 +48,7 @@ kaohe::ScoreCard sample_card(const std::string& framework_json = framework_text)
                   {"chengguan", "城关镇街道办事处", "town", true},
                   {"tax", "税务局, 第一分局", "dept", true},
                   {"water", "水务局", "town", true}};
-    card.node_points.resize(4, 4);  // district, law, court, service
+    card.node_points.resize(4, 4);                     // district, law, court, service
     card.node_points << 95.125, 38.25, 38.25, 56.875,  //
         97.5, 40, 40, 57.5,                            //
         88, 30, 30, 58,                                //
@@ -176,9 +177,10 @@ TEST(IoScorecard, RejectsAnInconsistentCard) {
 // Files in, score card out: the readers feed the engine and the writers publish its result.
 TEST(IoScorecard, EndToEndFromFiles) {
     std::random_device rd;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("kaohe_io_scorecard_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
-                      "_" + std::to_string(rd()));
+    const auto dir =
+        std::filesystem::temp_directory_path() /
+        ("kaohe_io_scorecard_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
+         std::to_string(rd()));
     std::filesystem::create_directories(dir);
     const auto write = [&dir](const std::string& name, const std::string& content) {
         std::ofstream((dir / name).string(), std::ios::binary) << content;
@@ -189,8 +191,9 @@ TEST(IoScorecard, EndToEndFromFiles) {
                                                "target": 100}},
         {"id": "counsel", "points": 40, "rule": {"type": "lookup", "table": {"专职": 40, "兼职": 20}}}]},
         "rounding": {"total": 2, "nodes": 2}})"));
-    const auto data = kaohe::io::load_dataset(write("units.csv", "id,name,category\na,财政局,\nb,税务局,\n"),
-                                              write("results.csv", "unit,attended,required,counsel\na,32,55,专职\nb,55,55,兼职\n"));
+    const auto data =
+        kaohe::io::load_dataset(write("units.csv", "id,name,category\na,财政局,\nb,税务局,\n"),
+                                write("results.csv", "unit,attended,required,counsel\na,32,55,专职\nb,55,55,兼职\n"));
     const auto lines = lines_of(kaohe::io::scorecard_to_csv(kaohe::score(fw, data)));
     std::filesystem::remove_all(dir);
     ASSERT_EQ(lines.size(), 3u);

@@ -14,13 +14,19 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) { return v(static_cast<Eigen::Index>(u)); }
+double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
 double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
     return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
 }
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
-CompletionRule completion(const std::string& item) { return CompletionRule{input(item), Reference::fixed(100.0), true}; }
+CompletionRule completion(const std::string& item) {
+    return CompletionRule{input(item), Reference::fixed(100.0), true};
+}
 
 // root 100 = g (60: a 20 + b 40) + h (40: c 40); every leaf is completion against 100.
 struct Tree {
@@ -57,10 +63,9 @@ TEST(Missing, ErrorListsEveryMissingUnitAndIndicator) {
     } catch (const input_errors& e) {
         const auto& p = e.problems();
         ASSERT_EQ(p.size(), 4u) << e.what();
-        const std::vector<std::string> expected{"unit 'u1', root/g/a: missing (no value for 'a')",
-                                                "unit 'u2', root/g/a: missing (no value for 'a')",
-                                                "unit 'u3', root/g/b: missing (no value for 'b')",
-                                                "unit 'u2', root/h/c: missing (no value for 'c')"};
+        const std::vector<std::string> expected{
+            "unit 'u1', root/g/a: missing (no value for 'a')", "unit 'u2', root/g/a: missing (no value for 'a')",
+            "unit 'u3', root/g/b: missing (no value for 'b')", "unit 'u2', root/h/c: missing (no value for 'c')"};
         for (const auto& want : expected)
             EXPECT_NE(std::find(p.begin(), p.end(), want), p.end()) << "not listed: " << want << "\n" << e.what();
         // what() lists every one of them too, and nothing about u4.
@@ -98,8 +103,9 @@ TEST(Missing, MeanOfTheUnitsOfTheSameCategory) {
     // b and c are 100 for everyone: p3 = 14 + 40 + 40 = 94, q2 = 4 + 80 = 84.
     Tree t = tree(MissingPolicy::mean);
     t.fw.categories = {{"p", ""}, {"q", ""}};
-    const Dataset data = dataset({"a", "b", "c"}, {{80, 100, 100}, {60, 100, 100}, {NA, 100, 100}, {20, 100, 100}, {NA, 100, 100}},
-                                 {"p1", "p2", "p3", "q1", "q2"}, {"p", "p", "p", "q", "q"});
+    const Dataset data =
+        dataset({"a", "b", "c"}, {{80, 100, 100}, {60, 100, 100}, {NA, 100, 100}, {20, 100, 100}, {NA, 100, 100}},
+                {"p1", "p2", "p3", "q1", "q2"}, {"p", "p", "p", "q", "q"});
     const ScoreCard card = score(t.fw, data);
     EXPECT_NEAR(card.leaf_ratio(2, 0), 0.7, 1e-15);
     EXPECT_NEAR(card.leaf_ratio(4, 0), 0.2, 1e-15);
@@ -112,7 +118,8 @@ TEST(Missing, MeanOfTheUnitsOfTheSameCategory) {
     EXPECT_EQ(l[0].note, "no value: scored the mean of 2 units in its category, 70% of the maximum (missing: mean)");
     const auto lq = missing_lines(card, 4, "root/g/a");
     ASSERT_EQ(lq.size(), 1u);
-    EXPECT_TRUE(contains(lq[0].note, "mean of 1 units in its category, 20% of the maximum (missing: mean)")) << lq[0].note;
+    EXPECT_TRUE(contains(lq[0].note, "mean of 1 units in its category, 20% of the maximum (missing: mean)"))
+        << lq[0].note;
 }
 
 TEST(Missing, MeanUsesTheRatioSoCategoryMaximaMayDiffer) {
@@ -137,8 +144,8 @@ TEST(Missing, MeanWithNoValueInTheCategoryIsAnError) {
     // Category q has no unit with a value for a: there is no mean to impute.
     Tree t = tree(MissingPolicy::mean);
     t.fw.categories = {{"p", ""}, {"q", ""}};
-    const Dataset data = dataset({"a", "b", "c"}, {{80, 100, 100}, {NA, 100, 100}, {NA, 100, 100}}, {"p1", "q1", "q2"},
-                                 {"p", "q", "q"});
+    const Dataset data =
+        dataset({"a", "b", "c"}, {{80, 100, 100}, {NA, 100, 100}, {NA, 100, 100}}, {"p1", "q1", "q2"}, {"p", "q", "q"});
     try {
         (void)score(t.fw, data);
         FAIL() << "a mean over an empty cohort was accepted";
@@ -232,8 +239,8 @@ TEST(Missing, ZeroDenominatorUnderExclude) {
     court.denominator = "court_required";
     court.scale = 100;
     TreeBuilder b;
-    const std::size_t c = b.leaf(0, "court", points(30), CompletionRule{court, Reference::fixed(100.0), true},
-                                 MissingPolicy::exclude);
+    const std::size_t c =
+        b.leaf(0, "court", points(30), CompletionRule{court, Reference::fixed(100.0), true}, MissingPolicy::exclude);
     b.leaf(0, "other", points(70), completion("other"));
     const ScoreCard card =
         score(b.fw, dataset({"court_attended", "court_required", "other"}, {{0, 0, 90}, {32, 55, 90}}));

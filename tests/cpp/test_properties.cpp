@@ -27,13 +27,17 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) { return v(static_cast<Eigen::Index>(u)); }
+double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
 double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
     return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
 }
 
 // Bit-identical comparison that also accepts NaN == NaN.
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 bool same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
     for (Eigen::Index i = 0; i < a.rows(); ++i)
@@ -42,7 +46,9 @@ bool same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     return true;
 }
 
-bool near_rel(double a, double b, double tol) { return std::abs(a - b) <= tol * std::max({1.0, std::abs(a), std::abs(b)}); }
+bool near_rel(double a, double b, double tol) {
+    return std::abs(a - b) <= tol * std::max({1.0, std::abs(a), std::abs(b)});
+}
 
 struct GenOptions {
     bool cohort = true;      // include min-max normalised leaves (their points depend on the other units)
@@ -68,7 +74,9 @@ private:
     std::mt19937 gen_;
 };
 
-double half_steps(Rng& rng) { return std::round(rng.uniform(1, 10) * 2) / 2; }  // 1, 1.5, ..., 10
+double half_steps(Rng& rng) {
+    return std::round(rng.uniform(1, 10) * 2) / 2;
+}  // 1, 1.5, ..., 10
 
 // A random rule for a leaf whose smallest maximum over the categories it applies to is `mmin`.
 Rule random_rule(Rng& rng, const std::string& item, double mmin, bool cohort, bool force_normalise) {
@@ -77,7 +85,8 @@ Rule random_rule(Rng& rng, const std::string& item, double mmin, bool cohort, bo
         case 0:
             return CompletionRule{input(item), Reference::fixed(rng.uniform(50, 150)), rng.coin(0.7)};
         case 1:
-            return LinearRule{input(item), Reference::fixed(rng.uniform(0, 50)), Reference::fixed(rng.uniform(100, 180))};
+            return LinearRule{input(item), Reference::fixed(rng.uniform(0, 50)),
+                              Reference::fixed(rng.uniform(100, 180))};
         case 2: {
             ShortfallRule r;
             r.input = input(item);
@@ -85,7 +94,8 @@ Rule random_rule(Rng& rng, const std::string& item, double mmin, bool cohort, bo
             const double steps[] = {1, 5, 10};
             r.step = steps[rng.index(3)];
             r.deduct = mmin * rng.uniform(0.005, 0.05) * r.step;
-            const StepGranularity g[] = {StepGranularity::continuous, StepGranularity::completed, StepGranularity::started};
+            const StepGranularity g[] = {StepGranularity::continuous, StepGranularity::completed,
+                                         StepGranularity::started};
             r.granularity = g[rng.index(3)];
             r.floor = rng.coin(0.5) ? 0.0 : 0.1 * mmin;
             return r;
@@ -144,14 +154,16 @@ World make_world(std::uint32_t seed, const GenOptions& opt) {
                 bottom.push_back(b.group(gi, "g" + std::to_string(g) + "_" + std::to_string(s), relative(1)));
         }
     }
-    const std::size_t leaf_count = std::max<std::size_t>(static_cast<std::size_t>(rng.integer(10, 30)), 2 * bottom.size());
+    const std::size_t leaf_count =
+        std::max<std::size_t>(static_cast<std::size_t>(rng.integer(10, 30)), 2 * bottom.size());
     std::vector<std::size_t> per_group(bottom.size(), 2);
     for (std::size_t extra = 2 * bottom.size(); extra < leaf_count; ++extra) ++per_group[rng.index(bottom.size())];
     int next_leaf = 0;
     for (std::size_t k = 0; k < bottom.size(); ++k)
         for (std::size_t i = 0; i < per_group[k]; ++i) {
             const std::string id = "x" + std::to_string(next_leaf++);
-            w.leaves.push_back(b.leaf(bottom[k], id, relative(1), CompletionRule{input(id), Reference::fixed(100.0), true}));
+            w.leaves.push_back(
+                b.leaf(bottom[k], id, relative(1), CompletionRule{input(id), Reference::fixed(100.0), true}));
         }
     // Weights, top-down: each sibling group states its weights one way. Category-specific weights and
     // category-only leaves are put on leaves in relative groups, so that every group's maximum is the same
@@ -171,9 +183,12 @@ World make_world(std::uint32_t seed, const GenOptions& opt) {
             const double child_max = raw[i] / sum * max;
             Node& k = b.fw.nodes[kids[i]];
             leaf_children = leaf_children && k.is_leaf();
-            if (kind == 0) k.weight = points(child_max);
-            else if (kind == 1) k.weight = share(raw[i] / sum);
-            else k.weight = relative(raw[i]);
+            if (kind == 0)
+                k.weight = points(child_max);
+            else if (kind == 1)
+                k.weight = share(raw[i] / sum);
+            else
+                k.weight = relative(raw[i]);
             if (kind == 2 && k.is_leaf() && rng.coin(0.4)) k.weight_by_category["b"] = relative(half_steps(rng));
         }
         if (kind == 2 && leaf_children && kids.size() >= 3 && rng.coin(0.5))
@@ -208,7 +223,9 @@ World make_world(std::uint32_t seed, const GenOptions& opt) {
     return w;
 }
 
-std::size_t item_of(const World& w, std::size_t leaf) { return *w.data.item_index(w.fw.nodes[leaf].id); }
+std::size_t item_of(const World& w, std::size_t leaf) {
+    return *w.data.item_index(w.fw.nodes[leaf].id);
+}
 
 // Multiplies the rule parameters that are stated in points (shortfall deduction and floor, interpolated
 // band points) by k; the other generated rules give a ratio of the leaf's maximum whatever it is.
@@ -307,11 +324,13 @@ TEST(Properties, RaisingAnInputNeverWorsensTheRankWithCohortRules) {
             // Half the time the first leaf, which is min-max normalised; raise it far enough to become the max.
             const std::size_t leaf = trial % 2 == 0 ? w.leaves[0] : w.leaves[rng.index(w.leaves.size())];
             Dataset d = w.data;
-            d.values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(item_of(w, leaf))) += rng.uniform(0.5, 250);
+            d.values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(item_of(w, leaf))) +=
+                rng.uniform(0.5, 250);
             const ScoreCard after = score(w.fw, d);
             ++checks;
             EXPECT_LE(at(after.rank, u), at(before.rank, u)) << "seed " << seed << " unit " << u << " leaf " << leaf;
-            EXPECT_LE(at(after.rank_in_category, u), at(before.rank_in_category, u)) << "seed " << seed << " unit " << u;
+            EXPECT_LE(at(after.rank_in_category, u), at(before.rank_in_category, u))
+                << "seed " << seed << " unit " << u;
             for (std::size_t v = 0; v < d.units.size(); ++v)
                 if (v != u && !same_bits(at(after.total, v), at(before.total, v))) {
                     ++others_moved;
@@ -541,7 +560,8 @@ TEST(Properties, ScoringTwiceIsBitIdentical) {
         GenOptions opt;
         opt.geometric = seed % 2 == 0;
         World w = make_world(seed, opt);
-        w.fw.grading.bands = {{"excellent", "优秀", 0.8 * w.fw.total}, {"good", "良好", 0.6 * w.fw.total},
+        w.fw.grading.bands = {{"excellent", "优秀", 0.8 * w.fw.total},
+                              {"good", "良好", 0.6 * w.fw.total},
                               {"fail", "不达标", -unbounded}};
         Quota q;
         q.grade = "excellent";
@@ -557,7 +577,8 @@ TEST(Properties, ScoringTwiceIsBitIdentical) {
         EXPECT_TRUE(same_bits(a.rank_in_category, b.rank_in_category)) << "seed " << seed;
         EXPECT_EQ(a.grade, b.grade) << "seed " << seed;
         EXPECT_EQ(a.warnings, b.warnings) << "seed " << seed;
-        for (std::size_t u = 0; u < a.unit_count(); u += 7) EXPECT_EQ(a.explain(a.units[u].id), b.explain(b.units[u].id));
+        for (std::size_t u = 0; u < a.unit_count(); u += 7)
+            EXPECT_EQ(a.explain(a.units[u].id), b.explain(b.units[u].id));
     }
 }
 
@@ -585,7 +606,8 @@ TEST(Properties, EffectiveWeightsSumToOnePerCategory) {
                 if (w.fw.nodes[n].is_leaf() || rw.max_points[c][n] == 0) continue;
                 double kids = 0;
                 for (std::size_t k : w.fw.nodes[n].children) kids += rw.max_points[c][k];
-                EXPECT_TRUE(near_rel(kids, rw.max_points[c][n], 1e-12)) << "seed " << seed << " node " << w.fw.nodes[n].id;
+                EXPECT_TRUE(near_rel(kids, rw.max_points[c][n], 1e-12))
+                    << "seed " << seed << " node " << w.fw.nodes[n].id;
             }
         }
     }

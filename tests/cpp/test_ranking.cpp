@@ -14,7 +14,9 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) { return v(static_cast<Eigen::Index>(u)); }
+double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
 
 // One leaf "x" worth `total` points, completion against a target of 100: a unit's total is x (capped at 100).
 Framework direct(double total = 100.0) {
@@ -52,8 +54,7 @@ TEST(Ranking, AverageGivesTheMeanOfTheTiedPositions) {
     // Positions 2 and 3 are tied: (2 + 3) / 2 = 2.5.
     EXPECT_EQ(rank_members({100, 90, 90, 80}, all_of(4), TieMethod::average), (std::vector<double>{1, 2.5, 2.5, 4}));
     // Three units tied at positions 2, 3, 4: (2 + 3 + 4) / 3 = 3; the last is 5.
-    EXPECT_EQ(rank_members({100, 90, 90, 90, 80}, all_of(5), TieMethod::average),
-              (std::vector<double>{1, 3, 3, 3, 5}));
+    EXPECT_EQ(rank_members({100, 90, 90, 90, 80}, all_of(5), TieMethod::average), (std::vector<double>{1, 3, 3, 3, 5}));
 }
 
 TEST(Ranking, TiesAreInputOrderIndependent) {

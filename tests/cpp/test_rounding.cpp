@@ -36,7 +36,8 @@ TEST(Rounding, JiningPartsDoNotAddUpAndTheExplanationSaysWhy) {
     b.leaf(0, "survey", share(0.15), pct);
     b.fw.rounding.total = 2;
     b.fw.rounding.nodes = 2;
-    const ScoreCard card = score(b.fw, dataset({"field", "survey"}, {{97.96, 96.65}, {96.76, 96.72}}, {"jiyang", "guanghe"}));
+    const ScoreCard card =
+        score(b.fw, dataset({"field", "survey"}, {{97.96, 96.65}, {96.76, 96.72}}, {"jiyang", "guanghe"}));
     EXPECT_NEAR(total_of(card, 0), 97.7635, 1e-12);
     EXPECT_DOUBLE_EQ(card.published(total_of(card, 0), "total"), 97.76);
     EXPECT_DOUBLE_EQ(card.published(card.node_points(0, 1), "nodes"), 83.27);

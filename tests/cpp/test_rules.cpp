@@ -118,7 +118,8 @@ TEST(Rules, RatioInputUsesSeedFigures) {
     EXPECT_NEAR(total_of(card, 0), 58.181818181818, 1e-9);  // 32/55 x 100
     EXPECT_DOUBLE_EQ(round_half_up(total_of(card, 0), 2), 58.18);
     EXPECT_DOUBLE_EQ(round_half_up(total_of(card, 1), 2), 56.77);  // 109/192 = 56.7708...
-    EXPECT_NE(card.explain("u1").find("attended/required = 32/55 x 100 = 58.1818"), std::string::npos) << card.explain("u1");
+    EXPECT_NE(card.explain("u1").find("attended/required = 32/55 x 100 = 58.1818"), std::string::npos)
+        << card.explain("u1");
 }
 
 // A zero denominator (a unit with no court cases) has no rate: it is missing, not 0 or infinite.
@@ -181,11 +182,13 @@ TEST(Rules, ShortfallClosureRateReadings) {
         EXPECT_DOUBLE_EQ(total_of(card, 2), 0.0);  // 8 steps short: floored at 0, never negative
     }
     r.granularity = StepGranularity::completed;
-    EXPECT_NE(score(one_leaf(3, r), column("closure", {75})).explain("u1").find("completed steps only"), std::string::npos);
+    EXPECT_NE(score(one_leaf(3, r), column("closure", {75})).explain("u1").find("completed steps only"),
+              std::string::npos);
 }
 
 // R4 average age: <= the city-department average gives 2; each year over deducts 0.5. The reference is the
-// cohort mean, not a fixed number. Units 34.6, 42.0, 47.0 (mean 41.2): 2, 2 - 0.5 x 0.8 = 1.6, 2 - 0.5 x 5.8 = -0.9 -> 0.
+// cohort mean, not a fixed number. Units 34.6, 42.0, 47.0 (mean 41.2): 2, 2 - 0.5 x 0.8 = 1.6, 2 - 0.5 x 5.8 = -0.9 ->
+// 0.
 TEST(Rules, ShortfallAgainstCohortMean) {
     ShortfallRule r;
     r.input = input("age");
@@ -204,7 +207,10 @@ TEST(Rules, ShortfallAgainstCohortMean) {
 TEST(Rules, StepBandsHalfOpen) {
     BandsRule r;
     r.input = input("invest");
-    r.bands = {{10, 50, 2, "1000万-5000万"}, {50, 100, 3, "5000万-1亿"}, {100, unbounded, 4, "1亿以上"}, {-unbounded, 10, 0, ""}};
+    r.bands = {{10, 50, 2, "1000万-5000万"},
+               {50, 100, 3, "5000万-1亿"},
+               {100, unbounded, 4, "1亿以上"},
+               {-unbounded, 10, 0, ""}};
     EXPECT_EQ(all_points(one_leaf(4, r), column("invest", {9.99, 10, 49.99, 50, 100, 1e6})),
               (std::vector<double>{0, 2, 2, 3, 4, 4}));
 }
@@ -292,13 +298,13 @@ TEST(Rules, RankFromBottomFloored) {
     std::vector<std::vector<double>> rows;
     for (int i = 25; i >= 1; --i) rows.push_back({static_cast<double>(i)});  // u1 best ... u25 last
     const auto p = all_points(one_leaf(2, r), dataset({"v"}, rows));
-    EXPECT_DOUBLE_EQ(p[24], 2.0);           // last
-    EXPECT_NEAR(p[23], 1.9, 1e-12);         // 2nd from the bottom
-    EXPECT_NEAR(p[22], 1.8, 1e-12);         // 3rd from the bottom
+    EXPECT_DOUBLE_EQ(p[24], 2.0);               // last
+    EXPECT_NEAR(p[23], 1.9, 1e-12);             // 2nd from the bottom
+    EXPECT_NEAR(p[22], 1.8, 1e-12);             // 3rd from the bottom
     EXPECT_NEAR(p[15], 2.1 - 0.1 * 10, 1e-12);  // 10th from the bottom: 1.1
-    EXPECT_NEAR(p[5], 0.1, 1e-12);          // 20th from the bottom: 2.1 - 2.0
-    EXPECT_DOUBLE_EQ(p[4], 0.0);            // 21st from the bottom: 0
-    EXPECT_DOUBLE_EQ(p[0], 0.0);            // 25th from the bottom: -0.4 floored at 0
+    EXPECT_NEAR(p[5], 0.1, 1e-12);              // 20th from the bottom: 2.1 - 2.0
+    EXPECT_DOUBLE_EQ(p[4], 0.0);                // 21st from the bottom: 0
+    EXPECT_DOUBLE_EQ(p[0], 0.0);                // 25th from the bottom: -0.4 floored at 0
 }
 
 // R8 Shicheng monthly report: 5 points, each missed report -0.5, deduct until exhausted. 3 missed -> 3.5;
@@ -376,7 +382,7 @@ TEST(Rules, BonusHighestLevelPerItemAndCap) {
         return e;
     };
     d.events = {award("u1", "innovation", "city"), award("u1", "innovation", "province"), award("u2", "a", "city"),
-                award("u2", "b", "city"), award("u3", "a", "national"), award("u3", "b", "province")};
+                award("u2", "b", "city"),          award("u3", "a", "national"),          award("u3", "b", "province")};
     EXPECT_EQ(all_points(one_leaf(5, r), d), (std::vector<double>{3, 2, 5}));  // u3: 5 + 3 capped at 5
 }
 
@@ -479,7 +485,8 @@ TEST(Rules, NormaliseGoalpostsZscoreTargetPercentile) {
     g.log = true;
     g.lower = 100;
     g.upper = 75000;  // HDI income goalposts on log10: 10000 -> log(100)/log(750) = 0.69571
-    EXPECT_NEAR(all_points(one_leaf(100, g), column("v", {10000}))[0], 100 * std::log10(100.0) / std::log10(750.0), 1e-10);
+    EXPECT_NEAR(all_points(one_leaf(100, g), column("v", {10000}))[0], 100 * std::log10(100.0) / std::log10(750.0),
+                1e-10);
 
     NormaliseRule z;
     z.input = input("v");

@@ -18,9 +18,12 @@ inline std::string category_suffix(const std::string& category) {
 
 inline const char* weight_kind_name(WeightKind k) {
     switch (k) {
-        case WeightKind::points: return "points";
-        case WeightKind::share: return "share";
-        case WeightKind::relative: return "weight";
+        case WeightKind::points:
+            return "points";
+        case WeightKind::share:
+            return "share";
+        case WeightKind::relative:
+            return "weight";
     }
     return "?";
 }
@@ -48,8 +51,8 @@ inline void resolve_children(const Framework& fw, std::size_t node, const std::s
                                       "' but its first sibling '" + fw.nodes[kids[0]].id + "' uses '" +
                                       weight_kind_name(kind) + "'; siblings must state weights the same way");
         if (!std::isfinite(w.value) || w.value < 0)
-            throw framework_error({fw.source, fw.path(k)},
-                                  "weight must be a finite number >= 0, got " + fmt(w.value) + category_suffix(category));
+            throw framework_error({fw.source, fw.path(k)}, "weight must be a finite number >= 0, got " + fmt(w.value) +
+                                                               category_suffix(category));
         sum += w.value;
     }
     if (!(sum > 0))
@@ -59,21 +62,23 @@ inline void resolve_children(const Framework& fw, std::size_t node, const std::s
     switch (kind) {
         case WeightKind::points:
             if (!close(sum, m) && !n.renormalise)
-                throw framework_error(
-                    {fw.source, fw.path(node)},
-                    "children's points add up to " + fmt(sum) + " but the node has " + fmt(m) + " points" +
-                        category_suffix(category) + "; fix the points or set \"renormalise\": true");
+                throw framework_error({fw.source, fw.path(node)}, "children's points add up to " + fmt(sum) +
+                                                                      " but the node has " + fmt(m) + " points" +
+                                                                      category_suffix(category) +
+                                                                      "; fix the points or set \"renormalise\": true");
             scale = n.renormalise ? m / sum : 1.0;
             break;
         case WeightKind::share:
             if (!close(sum, 1.0) && !n.renormalise)
-                throw framework_error({fw.source, fw.path(node)},
-                                      "children's shares add up to " + fmt(sum) + " (" + fmt(sum * 100) +
-                                          "%) instead of 1 (100%)" + category_suffix(category) +
-                                          "; fix the shares or set \"renormalise\": true");
+                throw framework_error({fw.source, fw.path(node)}, "children's shares add up to " + fmt(sum) + " (" +
+                                                                      fmt(sum * 100) + "%) instead of 1 (100%)" +
+                                                                      category_suffix(category) +
+                                                                      "; fix the shares or set \"renormalise\": true");
             scale = n.renormalise ? m / sum : m;
             break;
-        case WeightKind::relative: scale = m / sum; break;
+        case WeightKind::relative:
+            scale = m / sum;
+            break;
     }
     for (auto k : kids) {
         max_points[k] = fw.nodes[k].weight_for(category).value * scale;
@@ -107,26 +112,30 @@ inline void validate_structure(const Framework& fw) {
         for (const auto& c : n.applies_to) check_category(c, i, "applies_to");
         for (const auto& kv : n.weight_by_category) check_category(kv.first, i, "weight_by_category");
         for (const auto& kv : n.rule_by_category) check_category(kv.first, i, "rule_by_category");
-        if (n.is_leaf() && !n.rule)
-            throw framework_error({src, fw.path(i)}, "leaf indicator has no scoring rule");
+        if (n.is_leaf() && !n.rule) throw framework_error({src, fw.path(i)}, "leaf indicator has no scoring rule");
         if (!n.is_leaf() && n.rule)
             throw framework_error({src, fw.path(i)}, "a group with children cannot have its own rule");
         if (n.is_leaf() && (n.aggregation != Aggregation::arithmetic || n.renormalise))
-            throw framework_error({src, fw.path(i)}, "aggregation and renormalise apply to groups, not to a leaf indicator");
+            throw framework_error({src, fw.path(i)},
+                                  "aggregation and renormalise apply to groups, not to a leaf indicator");
         if (!n.is_leaf() && n.missing != MissingPolicy::error)
-            throw framework_error({src, fw.path(i)}, "missing applies to leaf indicators; a group is excluded when all its "
-                                                      "children are");
+            throw framework_error({src, fw.path(i)},
+                                  "missing applies to leaf indicators; a group is excluded when all its "
+                                  "children are");
         if (!n.rule_by_category.empty() && !n.rule)
             throw framework_error({src, fw.path(i)}, "rule_by_category needs a base rule");
         for (const auto& [category, rule] : n.rule_by_category) {
             // A category may change a rule's parameters, not what the indicator is: the type and the data it
             // reads stay the same, so that cohorts and explanations compare like with like.
             if (rule.index() != n.rule->index())
-                throw framework_error({src, fw.path(i)}, std::string("rule_by_category '") + category + "' changes the rule type from '" +
-                                                             rule_name(*n.rule) + "' to '" + rule_name(rule) + "'; only parameters may differ");
+                throw framework_error({src, fw.path(i)}, std::string("rule_by_category '") + category +
+                                                             "' changes the rule type from '" + rule_name(*n.rule) +
+                                                             "' to '" + rule_name(rule) +
+                                                             "'; only parameters may differ");
             const Input* base = rule_input(*n.rule);
             const Input* own = rule_input(rule);
-            if (base && own && (base->item != own->item || base->denominator != own->denominator || base->scale != own->scale))
+            if (base && own &&
+                (base->item != own->item || base->denominator != own->denominator || base->scale != own->scale))
                 throw framework_error({src, fw.path(i)}, "rule_by_category '" + category + "' reads '" + own->item +
                                                              "' but the base rule reads '" + base->item +
                                                              "'; a category may change parameters, not the input");
@@ -135,11 +144,11 @@ inline void validate_structure(const Framework& fw) {
     for (const auto& a : fw.adjustments) {
         if (a.id.empty()) throw framework_error({src, "$.adjustments"}, "an adjustment has an empty id");
         if (!ids.insert(a.id).second)
-            throw framework_error({src, "$.adjustments"}, "adjustment id '" + a.id + "' is already used by a node or adjustment");
+            throw framework_error({src, "$.adjustments"},
+                                  "adjustment id '" + a.id + "' is already used by a node or adjustment");
         if (a.points.empty())
             throw framework_error({src, "$.adjustments." + a.id}, "adjustment lists no levels or kinds with points");
-        if (a.cap && !(*a.cap >= 0))
-            throw framework_error({src, "$.adjustments." + a.id}, "cap must be >= 0");
+        if (a.cap && !(*a.cap >= 0)) throw framework_error({src, "$.adjustments." + a.id}, "cap must be >= 0");
     }
     const auto& bands = fw.grading.bands;
     std::set<std::string> grades;
@@ -152,13 +161,14 @@ inline void validate_structure(const Framework& fw) {
         if (i > 0 && !(bands[i].min < bands[i - 1].min))
             throw framework_error({src, where},
                                   "grade bands must be listed from best to worst with strictly decreasing 'min' ('" +
-                                      bands[i].id + "' min " + fmt(bands[i].min) + " is not below '" +
-                                      bands[i - 1].id + "' min " + fmt(bands[i - 1].min) + ")");
+                                      bands[i].id + "' min " + fmt(bands[i].min) + " is not below '" + bands[i - 1].id +
+                                      "' min " + fmt(bands[i - 1].min) + ")");
     }
     if (!bands.empty() && bands.back().min != -unbounded)
         throw framework_error({src, "$.grading.bands[" + std::to_string(bands.size() - 1) + "]"},
                               "the last grade band must have no lower bound (min: null) so that every score has a "
-                              "grade; a score below " + fmt(bands.back().min) + " would otherwise fall in a gap");
+                              "grade; a score below " +
+                                  fmt(bands.back().min) + " would otherwise fall in a gap");
     for (std::size_t i = 0; i < fw.grading.quotas.size(); ++i) {
         const auto& q = fw.grading.quotas[i];
         const std::string where = "$.grading.quotas[" + std::to_string(i) + "]";
@@ -181,7 +191,8 @@ inline void validate_structure(const Framework& fw) {
             throw framework_error({src, where}, "demote_by must be >= 1");
     }
     for (const auto& t : fw.ranking.tie_break)
-        if (!fw.find(t)) throw framework_error({src, "$.ranking.tie_break"}, "tie_break names unknown node '" + t + "'");
+        if (!fw.find(t))
+            throw framework_error({src, "$.ranking.tie_break"}, "tie_break names unknown node '" + t + "'");
 }
 
 }  // namespace detail

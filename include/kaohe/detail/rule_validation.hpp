@@ -23,15 +23,15 @@ struct RuleChecker {
     }
     void points(double v, const char* what) const {
         if (!std::isfinite(v) || v < 0 || v > max * (1 + 1e-12))
-            fail(std::string(what) + " = " + fmt(v) + " is outside the leaf's [0, " + fmt(max) +
-                 "] points");
+            fail(std::string(what) + " = " + fmt(v) + " is outside the leaf's [0, " + fmt(max) + "] points");
     }
     void reference(const Reference& r, const char* what) const {
         if (!r.cohort) finite(r.value, what);
     }
     void input(const Input& in) const {
         if (in.item.empty()) fail("input item is empty");
-        if (in.is_ratio() && (!std::isfinite(in.scale) || in.scale == 0)) fail("ratio scale must be a finite non-zero number");
+        if (in.is_ratio() && (!std::isfinite(in.scale) || in.scale == 0))
+            fail("ratio scale must be a finite non-zero number");
     }
 
     void operator()(const ThresholdRule& r) const {
@@ -81,8 +81,8 @@ struct RuleChecker {
                 if (i == 0) continue;
                 const Band& prev = bands[i - 1];
                 if (prev.upper > b.lower)
-                    fail("bands [" + fmt(prev.lower) + ", " + fmt(prev.upper) + ") and [" +
-                         fmt(b.lower) + ", " + fmt(b.upper) + ") overlap; bands are half-open [lower, upper)");
+                    fail("bands [" + fmt(prev.lower) + ", " + fmt(prev.upper) + ") and [" + fmt(b.lower) + ", " +
+                         fmt(b.upper) + ") overlap; bands are half-open [lower, upper)");
                 if (prev.upper < b.lower)
                     fail("gap between bands: values in [" + fmt(prev.upper) + ", " + fmt(b.lower) +
                          ") fall in no band");
@@ -165,8 +165,11 @@ struct RuleChecker {
                 if (!(r.sd_out > 0)) fail("zscore output sd must be > 0");
                 finite(r.mean_out, "zscore output mean");
                 break;
-            case NormaliseMethod::distance_to_target: reference(r.target, "target"); break;
-            case NormaliseMethod::percentile_rank: break;
+            case NormaliseMethod::distance_to_target:
+                reference(r.target, "target");
+                break;
+            case NormaliseMethod::percentile_rank:
+                break;
         }
     }
 };

@@ -51,9 +51,10 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
         if (maxes[n] == 0.0) continue;
         const double pts = node_points(u, static_cast<Eigen::Index>(n));
         if (!node.is_leaf()) {
-            out.push_back({fw.path(n), "group", std::isnan(pts) ? 0.0 : pts,
-                           (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) +
-                               (node.aggregation == Aggregation::geometric ? " (geometric mean of its children)" : "")});
+            out.push_back(
+                {fw.path(n), "group", std::isnan(pts) ? 0.0 : pts,
+                 (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) +
+                     (node.aggregation == Aggregation::geometric ? " (geometric mean of its children)" : "")});
             for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) stack.push_back(*it);
             continue;
         }
@@ -66,7 +67,8 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
         }
         out.push_back({fw.path(n), std::string("rule:") + rule_name(node.rule_for(weights.categories[cat])),
                        std::isnan(pts) ? 0.0 : pts,
-                       (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) + ": " + how});
+                       (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) +
+                           ": " + how});
     }
     for (const auto& line : explanations.at(unit)) out.push_back(line);
     // Why published parts may not add up to the published total (R13, the Jining case).
@@ -90,9 +92,10 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
         const double shown_parts = round_half_up(parts, *r.total);
         if (shown_parts != shown)
             out.push_back({"total", "rounding", 0.0,
-                           "the published parts " + terms + " add up to " + detail::num(shown_parts) + " but the published total is " +
-                               detail::num(shown) + ": the total is rounded from its full-precision value " +
-                               detail::fmt(total(u)) + ", not summed from rounded parts"});
+                           "the published parts " + terms + " add up to " + detail::num(shown_parts) +
+                               " but the published total is " + detail::num(shown) +
+                               ": the total is rounded from its full-precision value " + detail::fmt(total(u)) +
+                               ", not summed from rounded parts"});
     }
     return out;
 }
@@ -106,20 +109,22 @@ inline std::string ScoreCard::explain(const std::string& unit_id) const {
     for (const auto& c : fw.categories)
         if (c.id == un.category && !c.name.empty()) cat_name = c.name + " (" + c.id + ")";
     std::string out = (un.name.empty() ? un.id : un.name + " (" + un.id + ")") +
-                      (cat_name.empty() ? std::string() : ", " + cat_name) + (un.in_pool ? "" : ", outside every pool") + "\n";
+                      (cat_name.empty() ? std::string() : ", " + cat_name) +
+                      (un.in_pool ? "" : ", outside every pool") + "\n";
     const double adj = total(u) - weighted_total(u);
     out += "total " + detail::num(published(total(u), "total")) +
-           (adj != 0.0 ? " = weighted " + detail::num(published(weighted_total(u), "nodes")) + (adj > 0 ? " + " : " - ") +
-                             detail::num(std::abs(published(adj, "nodes"))) + " adjustments"
+           (adj != 0.0 ? " = weighted " + detail::num(published(weighted_total(u), "nodes")) +
+                             (adj > 0 ? " + " : " - ") + detail::num(std::abs(published(adj, "nodes"))) + " adjustments"
                        : std::string()) +
-           ", rank " + (std::isnan(rank(u)) ? std::string("-") : detail::num(rank(u))) +
-           ", rank in category " + (std::isnan(rank_in_category(u)) ? std::string("-") : detail::num(rank_in_category(u))) +
-           ", grade " + (grade[unit].empty() ? std::string("-") : grade[unit]) + "\n";
+           ", rank " + (std::isnan(rank(u)) ? std::string("-") : detail::num(rank(u))) + ", rank in category " +
+           (std::isnan(rank_in_category(u)) ? std::string("-") : detail::num(rank_in_category(u))) + ", grade " +
+           (grade[unit].empty() ? std::string("-") : grade[unit]) + "\n";
     for (const auto& line : explain_lines(unit)) {
         const std::size_t depth = static_cast<std::size_t>(std::count(line.path.begin(), line.path.end(), '/'));
         const bool tree = line.kind == "group" || line.kind.rfind("rule:", 0) == 0;
-        out += std::string(2 + (tree ? 2 * depth : 0), ' ') + (tree ? line.path.substr(line.path.rfind('/') + 1) : "[" + line.kind + "] " + line.path) +
-               ": " + line.note + "\n";
+        out += std::string(2 + (tree ? 2 * depth : 0), ' ') +
+               (tree ? line.path.substr(line.path.rfind('/') + 1) : "[" + line.kind + "] " + line.path) + ": " +
+               line.note + "\n";
     }
     return out;
 }
