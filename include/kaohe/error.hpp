@@ -85,6 +85,24 @@ private:
     std::vector<std::string> problems_;
 };
 
+// Several independent problems in one framework (e.g. points that do not add up in two groups, and a bad
+// band in a third). `what()` lists them all; `problems()` has one message each.
+class framework_errors : public framework_error {
+public:
+    framework_errors(std::vector<std::string> problems, Location where)
+        : framework_error(std::move(where), std::to_string(problems.size()) + " problems:" + joined(problems)),
+          problems_(std::move(problems)) {}
+    [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
+
+private:
+    static std::string joined(const std::vector<std::string>& problems) {
+        std::string out;
+        for (const auto& p : problems) out += "\n  - " + p;
+        return out;
+    }
+    std::vector<std::string> problems_;
+};
+
 // A bug in kaohe: an invariant that should have been guaranteed by validation did not hold.
 class internal_error : public std::logic_error {
 public:

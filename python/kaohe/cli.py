@@ -351,7 +351,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     try:
         fw = _load_framework(args.framework)
     except InputError as exc:
-        problems.append(str(exc))
+        problems += _problems_of(exc)  # every independent problem in the framework, one line each
     if fw is not None:
         nodes = fw.nodes
         leaves = int(nodes["is_leaf"].sum())

@@ -28,6 +28,8 @@ void register_errors(py::module_&) {
             if (p) std::rethrow_exception(p);
         } catch (const input_errors& e) {
             raise("DataError", e, &e.where(), &e.reason(), &e.problems());
+        } catch (const framework_errors& e) {
+            raise("FrameworkError", e, &e.where(), &e.reason(), &e.problems());
         } catch (const framework_error& e) {
             raise("FrameworkError", e, &e.where(), &e.reason(), nullptr);
         } catch (const data_error& e) {

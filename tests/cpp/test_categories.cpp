@@ -377,3 +377,29 @@ TEST(Categories, CategoriesAreRankedAndPooledSeparately) {
 }
 
 }  // namespace
+
+// `kaohe validate` reports every problem at once: independent mistakes in the tree (two groups whose points do
+// not add up, a bad band in a third) come in one framework_errors, each named by its node path.
+TEST(Categories, IndependentFrameworkProblemsAreReportedTogether) {
+    TreeBuilder b(100);
+    const std::size_t g1 = b.group(0, "g1", points(50));
+    const std::size_t g2 = b.group(0, "g2", points(50));
+    b.leaf(g1, "a", points(20), completion("a"));  // 20 != 50
+    b.leaf(g2, "b", points(25), completion("b"));  // 25 + 20 != 50
+    BandsRule bands;
+    bands.input = input("c");
+    bands.bands = {{0, 10, 1, ""}, {20, 30, 2, ""}};  // gap [10, 20)
+    b.leaf(g2, "c", points(20), bands);
+    try {
+        (void)resolve(b.fw);
+        FAIL() << "the framework was accepted";
+    } catch (const framework_errors& e) {
+        ASSERT_EQ(e.problems().size(), 3u) << e.what();
+        EXPECT_TRUE(contains(e.problems()[0], "root/g1: children's points add up to 20 but the node has 50"))
+            << e.what();
+        EXPECT_TRUE(contains(e.problems()[1], "root/g2: children's points add up to 45 but the node has 50"))
+            << e.what();
+        EXPECT_TRUE(contains(e.problems()[2], "root/g2/c/rule")) << e.what();
+        EXPECT_TRUE(contains(e.problems()[2], "gap between bands")) << e.what();
+    }
+}

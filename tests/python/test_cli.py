@@ -430,3 +430,16 @@ def test_python_dash_m_kaohe(tmp_path):
                          capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path, env=env)
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+
+
+def test_validate_reports_every_framework_problem_at_once(capsys, tmp_path):
+    data = json.loads(Path(FRAMEWORK).read_text(encoding="utf-8"))
+    data["root"]["children"][0]["points"] = 12  # rule_of_law: 11 of its children's points, now stated as 12
+    data["root"]["children"][1]["children"][0]["points"] = 14  # key_tasks' first leaf: 15 -> 14
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 2
+    assert "6 problems found" in err  # root, rule_of_law and key_tasks, in each of the two categories
+    assert "district/rule_of_law: children's points add up to 11 but the node has 12 points (category 'dept')" in err
+    assert "district/key_tasks: children's points add up to 37 but the node has 38 points (category 'town')" in err

@@ -2,6 +2,7 @@
 // Included by framework.hpp; not a public header on its own.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,8 +29,20 @@ inline const char* weight_kind_name(WeightKind k) {
     return "?";
 }
 
+// Problems found while resolving; resolve() reports them together so that one run shows every mistake.
+struct Collector {
+    std::vector<std::string> problems;
+    std::optional<framework_error> first;
+    void add(const framework_error& e) {
+        for (const auto& p : problems)
+            if (p == e.what()) return;  // the same problem seen again for another category
+        if (!first) first = e;
+        problems.emplace_back(e.what());
+    }
+};
+
 inline void resolve_children(const Framework& fw, std::size_t node, const std::string& category,
-                             std::vector<double>& max_points) {
+                             std::vector<double>& max_points, Collector& collect) {
     const Node& n = fw.nodes[node];
     const double m = max_points[node];
     std::vector<std::size_t> kids;
@@ -62,19 +75,19 @@ inline void resolve_children(const Framework& fw, std::size_t node, const std::s
     switch (kind) {
         case WeightKind::points:
             if (!close(sum, m) && !n.renormalise)
-                throw framework_error({fw.source, fw.path(node)}, "children's points add up to " + fmt(sum) +
-                                                                      " but the node has " + fmt(m) + " points" +
-                                                                      category_suffix(category) +
-                                                                      "; fix the points or set \"renormalise\": true");
-            scale = n.renormalise ? m / sum : 1.0;
+                collect.add(framework_error({fw.source, fw.path(node)},
+                                            "children's points add up to " + fmt(sum) + " but the node has " + fmt(m) +
+                                                " points" + category_suffix(category) +
+                                                "; fix the points or set \"renormalise\": true"));
+            scale = n.renormalise ? m / sum : 1.0;  // after a mismatch, children keep their stated points
             break;
         case WeightKind::share:
             if (!close(sum, 1.0) && !n.renormalise)
-                throw framework_error({fw.source, fw.path(node)}, "children's shares add up to " + fmt(sum) + " (" +
-                                                                      fmt(sum * 100) + "%) instead of 1 (100%)" +
-                                                                      category_suffix(category) +
-                                                                      "; fix the shares or set \"renormalise\": true");
-            scale = n.renormalise ? m / sum : m;
+                collect.add(framework_error({fw.source, fw.path(node)},
+                                            "children's shares add up to " + fmt(sum) + " (" + fmt(sum * 100) +
+                                                "%) instead of 1 (100%)" + category_suffix(category) +
+                                                "; fix the shares or set \"renormalise\": true"));
+            scale = n.renormalise ? m / sum : m;  // after a mismatch, children keep their stated shares
             break;
         case WeightKind::relative:
             scale = m / sum;
@@ -82,7 +95,11 @@ inline void resolve_children(const Framework& fw, std::size_t node, const std::s
     }
     for (auto k : kids) {
         max_points[k] = fw.nodes[k].weight_for(category).value * scale;
-        resolve_children(fw, k, category, max_points);
+        try {
+            resolve_children(fw, k, category, max_points, collect);
+        } catch (const framework_error& e) {
+            collect.add(e);  // this subtree cannot be resolved; its siblings still can
+        }
     }
 }
 
@@ -198,21 +215,32 @@ inline void validate_structure(const Framework& fw) {
 }  // namespace detail
 
 inline ResolvedWeights resolve(const Framework& fw) {
-    detail::validate_structure(fw);
+    detail::validate_structure(fw);  // ids, categories, grades: later checks rely on them, so stop at the first
+    detail::Collector collect;
     ResolvedWeights out;
     out.categories = fw.category_ids();
     for (const auto& category : out.categories) {
         std::vector<double> max_points(fw.nodes.size(), 0.0);
         max_points[0] = fw.total;
-        detail::resolve_children(fw, 0, category, max_points);
+        try {
+            detail::resolve_children(fw, 0, category, max_points, collect);
+        } catch (const framework_error& e) {
+            collect.add(e);
+        }
         for (std::size_t i = 0; i < fw.nodes.size(); ++i) {
             const Node& n = fw.nodes[i];
-            if (!n.is_leaf() || !n.applies(category) || max_points[i] == 0.0) continue;
             // A leaf that applies but sits under a group that does not is not scored either.
-            detail::validate_rule(fw, i, category, n.rule_for(category), max_points[i]);
+            if (!n.is_leaf() || !n.applies(category) || max_points[i] == 0.0) continue;
+            try {
+                detail::validate_rule(fw, i, category, n.rule_for(category), max_points[i]);
+            } catch (const framework_error& e) {
+                collect.add(e);
+            }
         }
         out.max_points.push_back(std::move(max_points));
     }
+    if (collect.problems.size() == 1) throw *collect.first;
+    if (collect.problems.size() > 1) throw framework_errors(collect.problems, Location(fw.source));
     return out;
 }
 
