@@ -59,6 +59,9 @@ namespace kaohe {
     for (std::size_t c : unit_category) categories = std::max(categories, c + 1);
     std::vector<std::vector<std::size_t>> members(categories);
     for (std::size_t u = 0; u < units; ++u) members[unit_category[u]].push_back(u);
+    std::vector<std::vector<double>> child_weight(fw.nodes.size(), std::vector<double>(categories));  // [node][c]
+    for (std::size_t n = 0; n < fw.nodes.size(); ++n)
+        for (std::size_t c = 0; c < categories; ++c) child_weight[n][c] = max_points[c][n];
     for (std::size_t node : post_order(fw)) {
         const Node& n = fw.nodes[node];
         if (n.is_leaf()) continue;
@@ -68,6 +71,18 @@ namespace kaohe {
         std::fill(zero.begin(), zero.end(), 0);
         for (std::size_t child : n.children) {
             const double* r = ratio.col(static_cast<Eigen::Index>(child)).data();
+            if (!geometric) {
+                // Arithmetic: a branch-free loop over all units that the compiler vectorises; an excluded
+                // (NaN) child or one that does not apply to the unit's category adds nothing.
+                const std::vector<double>& w_all = child_weight[child];
+                for (std::size_t u = 0; u < units; ++u) {
+                    const double w = categories == 1 ? w_all[0] : w_all[unit_category[u]];
+                    const bool use = w != 0.0 && !std::isnan(r[u]);
+                    weight[u] += use ? w : 0.0;
+                    acc[u] += use ? w * r[u] : 0.0;
+                }
+                continue;
+            }
             for (std::size_t c = 0; c < categories; ++c) {
                 const double w = max_points[c][child];
                 if (w == 0.0) continue;

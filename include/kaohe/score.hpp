@@ -85,13 +85,19 @@ struct ColumnKernel {
     }
     template <class Points>
     bool loop(Points&& points) {
-        for (std::size_t u : members) {
+        auto one = [&](std::size_t u) {
             const double x = col.x[u];
             const double p = std::isfinite(x) ? points(x) : nan;
             if (std::isnan(p))
                 careful.push_back(u);
             else
                 out[u] = p / max;
+        };
+        // Units 0..n-1 in order (one category, or a sorted table): a plain counted loop, no index array.
+        if (!members.empty() && members.front() == 0 && members.back() == members.size() - 1) {
+            for (std::size_t u = 0, n = members.size(); u < n; ++u) one(u);
+        } else {
+            for (std::size_t u : members) one(u);
         }
         return true;
     }

@@ -342,6 +342,20 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
                       **_where(frame, frame.index[i], "unit", default))
     values = np.full((len(units.ids), len(items)), np.nan, order="F")
     text: List[Tuple[int, int, str]] = []
+    numeric = [pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
+               for c in items]
+    if items and all(numeric):
+        # An all-numeric frame (the usual DataFrame input) converts in one vectorised step.
+        numbers = frame[items].to_numpy(dtype=np.float64)
+        bad = np.isinf(numbers)
+        if bad.any():
+            i, j = map(int, np.argwhere(bad)[0])
+            raise located(DataError, "value is infinite", **_where(frame, frame.index[i], items[j], default))
+        if len(positions) == len(units.ids) and np.array_equal(positions, np.arange(len(positions))):
+            values = np.asfortranarray(numbers)
+        else:
+            values[positions, :] = numbers
+        return Results(items, values, text, _source_of(frame, default))
     for j, item in enumerate(items):
         column = frame[item]
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
