@@ -1,7 +1,11 @@
 // Small builders for tests: frameworks and datasets written in a few lines.
 #pragma once
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -128,6 +132,50 @@ inline void expect_mentions(const std::string& message, const std::vector<std::s
     for (const auto& f : fragments)
         EXPECT_NE(message.find(f), std::string::npos) << "missing '" << f << "' in:\n" << message;
 }
+
+// Element access with std::size_t indices (Eigen wants Eigen::Index).
+inline double at(const Eigen::VectorXd& v, std::size_t u) {
+    return v(static_cast<Eigen::Index>(u));
+}
+inline double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
+    return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
+}
+inline bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+// Completion against a target of 100 (points = M x value / 100, capped).
+inline CompletionRule completion(const std::string& item) {
+    return CompletionRule{input(item), Reference::fixed(100.0), true};
+}
+
+// A private temporary directory, removed with everything in it when the object goes away.
+class TempDir {
+public:
+    explicit TempDir(const std::string& prefix = "kaohe_test") {
+        std::random_device rd;
+        const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
+        dir_ =
+            std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(tick) + "_" + std::to_string(rd()));
+        std::filesystem::create_directories(dir_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    // Writes `content` (bytes, as given) to a file in the directory and returns its path.
+    std::string write(const std::string& name, const std::string& content) const {
+        const auto path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path.string();
+    }
+    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+private:
+    std::filesystem::path dir_;
+};
 
 // Points of unit `u` (0-based) on the card's total.
 inline double total_of(const ScoreCard& card, std::size_t u) {

@@ -14,20 +14,6 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) {
-    return v(static_cast<Eigen::Index>(u));
-}
-double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
-    return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
-}
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-CompletionRule completion(const std::string& item) {
-    return CompletionRule{input(item), Reference::fixed(100.0), true};
-}
-
 std::vector<Category> dept_town() {
     return {{"dept", "区直部门"}, {"town", "镇街"}};
 }

@@ -14,10 +14,6 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) {
-    return v(static_cast<Eigen::Index>(u));
-}
-
 // Zunyi 2010 bands as half-open intervals: [95, inf) excellent, [90, 95) good, [80, 90) pass, (-inf, 80) fail.
 Grading zunyi() {
     Grading g;
@@ -72,10 +68,6 @@ std::vector<ExplainLine> lines(const ScoreCard& card, std::size_t unit, const st
     for (const auto& l : card.explain_lines(unit))
         if (l.kind == kind && l.path == path) out.push_back(l);
     return out;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 // ------------------------------------------------------------------------------------------------------

@@ -16,36 +16,11 @@
 
 namespace {
 
+using kaohe::test::TempDir;
+
 using kaohe::data_error;
 using kaohe::Dataset;
 using kaohe::EventType;
-
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
-        dir_ = std::filesystem::temp_directory_path() /
-               ("kaohe_io_dataset_" + std::to_string(tick) + "_" + std::to_string(rd()));
-        std::filesystem::create_directories(dir_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::string write(const std::string& name, const std::string& content) const {
-        const auto path = dir_ / name;
-        std::ofstream(path, std::ios::binary) << content;
-        return path.string();
-    }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-private:
-    std::filesystem::path dir_;
-};
 
 template <class F>
 std::string data_error_message(F&& f) {

@@ -20,6 +20,8 @@
 
 namespace {
 
+using kaohe::test::TempDir;
+
 using kaohe::Framework;
 using kaohe::framework_error;
 using kaohe::io::framework_to_json;
@@ -136,30 +138,6 @@ std::string leaf(const std::string& id, const std::string& weight = R"("points":
 }
 
 const std::string grading_ok = R"("grading": {"bands": [{"id": "good", "min": 90}, {"id": "fail", "min": null}]},)";
-
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
-        dir_ = std::filesystem::temp_directory_path() /
-               ("kaohe_io_framework_" + std::to_string(tick) + "_" + std::to_string(rd()));
-        std::filesystem::create_directories(dir_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    std::string write(const std::string& name, const std::string& content) const {
-        const auto path = dir_ / name;
-        std::ofstream(path, std::ios::binary) << content;
-        return path.string();
-    }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-private:
-    std::filesystem::path dir_;
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading

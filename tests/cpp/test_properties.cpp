@@ -27,13 +27,6 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) {
-    return v(static_cast<Eigen::Index>(u));
-}
-double at(const Eigen::MatrixXd& m, std::size_t u, std::size_t n) {
-    return m(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(n));
-}
-
 // Bit-identical comparison that also accepts NaN == NaN.
 bool same_bits(double a, double b) {
     return std::memcmp(&a, &b, sizeof a) == 0;

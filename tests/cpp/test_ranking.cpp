@@ -14,10 +14,6 @@ namespace {
 using namespace kaohe;
 using namespace kaohe::test;
 
-double at(const Eigen::VectorXd& v, std::size_t u) {
-    return v(static_cast<Eigen::Index>(u));
-}
-
 // One leaf "x" worth `total` points, completion against a target of 100: a unit's total is x (capped at 100).
 Framework direct(double total = 100.0) {
     return one_leaf(total, CompletionRule{input("x"), Reference::fixed(100.0), true});
