@@ -205,29 +205,9 @@ std::string member_path(const std::string& path, const std::string& key) {
     return identifier ? path + "." + key : path + "[" + json::serialize(json::value(key)) + "]";
 }
 
-const char* kind_name(const json::value& v) {
-    switch (v.kind()) {
-        case json::kind::string:
-            return "a string";
-        case json::kind::int64:
-        case json::kind::uint64:
-        case json::kind::double_:
-            return "a number";
-        case json::kind::bool_:
-            return "a boolean";
-        case json::kind::null:
-            return "null";
-        case json::kind::array:
-            return "an array";
-        case json::kind::object:
-            return "an object";
-    }
-    return "?";
-}
-
 [[noreturn]] void wrong_type(const std::string& file, const std::string& path, const std::string& expected,
                              const json::value& got) {
-    throw data_error(at_path(file, path), "expected " + expected + ", got " + kind_name(got));
+    throw data_error(at_path(file, path), "expected " + expected + ", got " + detail::describe_json(got));
 }
 
 const json::object& object_at(const json::value& v, const std::string& file, const std::string& path,

@@ -290,6 +290,27 @@ std::string write_json(const json::value& value) {
     return out;
 }
 
+// A JSON value's kind with the value itself, for "expected X, got Y" messages.
+std::string describe_json(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::string:
+            return "a string (" + json::serialize(v) + ")";
+        case json::kind::int64:
+        case json::kind::uint64:
+        case json::kind::double_:
+            return "a number (" + detail::number_text(v.to_number<double>()) + ")";
+        case json::kind::bool_:
+            return std::string("a boolean (") + (v.get_bool() ? "true" : "false") + ")";
+        case json::kind::null:
+            return "null";
+        case json::kind::array:
+            return "an array";
+        case json::kind::object:
+            return "an object";
+    }
+    return "?";
+}
+
 }  // namespace detail
 
 // =========================================================================================================
@@ -382,26 +403,6 @@ std::string element_path(const std::string& path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
 
-std::string describe(const json::value& v) {
-    switch (v.kind()) {
-        case json::kind::string:
-            return "a string (" + json::serialize(v) + ")";
-        case json::kind::int64:
-        case json::kind::uint64:
-        case json::kind::double_:
-            return "a number (" + detail::number_text(v.to_number<double>()) + ")";
-        case json::kind::bool_:
-            return std::string("a boolean (") + (v.get_bool() ? "true" : "false") + ")";
-        case json::kind::null:
-            return "null";
-        case json::kind::array:
-            return "an array";
-        case json::kind::object:
-            return "an object";
-    }
-    return "?";
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -437,7 +438,7 @@ std::string suggestion(std::string_view key, const std::vector<std::string_view>
 
 [[noreturn]] void wrong_type(const std::string& source, const std::string& path, const std::string& expected,
                              const json::value& got) {
-    fail(source, path, "expected " + expected + ", got " + describe(got));
+    fail(source, path, "expected " + expected + ", got " + detail::describe_json(got));
 }
 
 double as_number(const std::string& source, const json::value& v, const std::string& path) {
@@ -454,7 +455,7 @@ std::string as_string(const std::string& source, const json::value& v, const std
 int as_integer(const std::string& source, const json::value& v, const std::string& path) {
     const double d = as_number(source, v, path);
     if (d != std::floor(d) || std::abs(d) > std::numeric_limits<int>::max())
-        fail(source, path, "expected an integer, got " + describe(v));
+        fail(source, path, "expected an integer, got " + detail::describe_json(v));
     return static_cast<int>(d);
 }
 

@@ -27,6 +27,8 @@ enum class JsonFile { framework, data };
 // Writes JSON indented for reading, with numbers in their shortest exact form ("0.11", not "1.1E-1") and
 // non-finite doubles as null. Used by every kaohe JSON writer.
 [[nodiscard]] std::string write_json(const boost::json::value& value);
+// A JSON value's kind and value ("a number (5)", "an object"), for "expected X, got Y" messages.
+[[nodiscard]] std::string describe_json(const boost::json::value& value);
 }  // namespace detail
 
 }  // namespace kaohe::io
