@@ -103,6 +103,13 @@ private:
     std::vector<std::string> problems_;
 };
 
+// A long run (Monte Carlo, Sobol) stopped because its progress callback asked it to. Python maps it to
+// KeyboardInterrupt when the request came from Ctrl-C.
+class cancelled : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // A bug in kaohe: an invariant that should have been guaranteed by validation did not hold.
 class internal_error : public std::logic_error {
 public:

@@ -155,6 +155,15 @@ public:
           data_(std::move(data)),
           weights_(resolve(fw_)) {}
 
+    // Re-weighting a score card: its framework and data, with other maxima per node and category.
+    Engine(const ScoreCard& base, ResolvedWeights weights)
+        : framework_(base.framework),
+          fw_(*framework_),
+          data_(base.trace ? base.trace->data : nullptr),
+          weights_(std::move(weights)) {
+        if (!data_) throw internal_error("a score card without its scoring trace cannot be re-weighted");
+    }
+
     ScoreCard run() {
         ScoreCard card;
         card.framework = framework_;
@@ -172,6 +181,41 @@ public:
         card.explanations.assign(card.units.size(), {});
         score_leaves(card, *trace);
         problems_.throw_if_any("scoring failed:");
+        trace->scored_max = weights_.max_points;
+        for (const auto& lines : card.explanations) trace->leaf_lines.push_back(lines.size());
+        card.trace = std::move(trace);
+        finish(card);
+        return card;
+    }
+
+    // The base card's leaf ratios with this engine's weights: the rules are not re-scored (each leaf keeps its
+    // ratio of its maximum); aggregation, adjustments, vetoes, ranks and grades run again.
+    ScoreCard reweigh(const ScoreCard& base) {
+        ScoreCard card;
+        card.framework = framework_;
+        card.weights = weights_;
+        card.units = base.units;
+        card.leaves = base.leaves;
+        check_units(card);
+        ScoringTrace scratch;
+        score_leaf_events_ = false;
+        index_events(card, scratch);
+        problems_.throw_if_any("the data do not match the framework:");
+        card.explanations.resize(card.units.size());
+        for (std::size_t u = 0; u < card.units.size(); ++u) {
+            const auto& lines = base.explanations[u];
+            card.explanations[u].assign(lines.begin(),
+                                        lines.begin() + static_cast<std::ptrdiff_t>(base.trace->leaf_lines[u]));
+        }
+        card.leaf_ratio = base.leaf_ratio;
+        card.trace = base.trace;
+        finish(card);
+        return card;
+    }
+
+private:
+    // Steps 3-5: aggregation, adjustments, vetoes, ranks and grades.
+    void finish(ScoreCard& card) {
         std::vector<std::string> ids;
         for (const auto& u : card.units) ids.push_back(u.id);
         card.node_points = aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio,
@@ -182,11 +226,8 @@ public:
         apply_adjustments(card);
         problems_.throw_if_any("adjustments failed:");
         rank_and_grade(card);
-        card.trace = std::move(trace);
-        return card;
     }
 
-private:
     void check_units(ScoreCard& card) {
         std::set<std::string> seen;
         for (const auto& u : card.units) {
@@ -324,6 +365,7 @@ private:
                                        : "no indicator, adjustment or veto with this id");
                 continue;
             }
+            if (!score_leaf_events_) continue;  // re-weighting: the leaf events were checked and used when scoring
             const std::size_t leaf = card.leaves[col->second];
             const std::size_t cat = card.unit_category[*unit];
             if (weights_.max_points[cat][leaf] == 0.0) {
@@ -732,6 +774,7 @@ private:
     std::vector<std::vector<const Event*>> veto_events_;                     // [unit]
     std::vector<const Event*> grade_events_;                                 // [unit]
     std::vector<std::string> card_warnings_;
+    bool score_leaf_events_ = true;
 };
 
 }  // namespace detail

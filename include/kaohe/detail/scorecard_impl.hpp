@@ -60,10 +60,15 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
         }
         std::string how;
         if (trace) {
+            // The rule is explained with the maximum it was scored with; a re-weighted card keeps the leaf's ratio.
+            const double scored = trace->scored_max.empty() ? maxes[n] : trace->scored_max[cat][n];
             const detail::LeafColumn& col = trace->columns[column_of[n]];
-            detail::UnitScorer scorer(col, detail::UnitView{unit, cat, maxes[n]}, &how);
+            detail::UnitScorer scorer(col, detail::UnitView{unit, cat, scored}, &how);
             (void)std::visit(scorer, node.rule_for(weights.categories[cat]));
             if (how.empty()) how = col.why_missing(unit);
+            if (scored != maxes[n] && !std::isnan(pts))
+                how += "; re-weighted: " + detail::num(100 * pts / maxes[n]) + "% of the new maximum " +
+                       detail::num(maxes[n]) + " (was " + detail::num(scored) + ")";
         }
         out.push_back({fw.path(n), std::string("rule:") + rule_name(node.rule_for(weights.categories[cat])),
                        std::isnan(pts) ? 0.0 : pts,

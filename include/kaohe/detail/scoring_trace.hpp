@@ -1,6 +1,7 @@
 // What a score card keeps of the scoring run to explain leaf points later with the same code.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -10,8 +11,10 @@
 namespace kaohe::detail {
 
 struct ScoringTrace {
-    std::shared_ptr<const Dataset> data;  // the engine's own copy: the caller's dataset is never referenced
-    std::vector<LeafColumn> columns;      // one per leaf, in ScoreCard::leaves order
+    std::shared_ptr<const Dataset> data;          // the engine's own copy: the caller's dataset is never referenced
+    std::vector<LeafColumn> columns;              // one per leaf, in ScoreCard::leaves order
+    std::vector<std::vector<double>> scored_max;  // the maxima [category][node] the rules were scored with
+    std::vector<std::size_t> leaf_lines;          // per unit: explanation lines written while scoring leaves
 };
 
 }  // namespace kaohe::detail

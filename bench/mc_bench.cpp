@@ -1,0 +1,153 @@
+// Monte Carlo benchmark: the workload of ../shared/bench/mc_numpy_baseline.py (1,000 units x 100 leaf
+// indicators x 100,000 Dirichlet weight samples, full rank histograms), run by kaohe::monte_carlo, and a bare
+// Eigen matrix product of the same shapes (units x indicators times indicators x samples, chunked, same
+// threads) measured in the same run. Prints one JSON line; bench/mc_bench.py adds the numpy baseline and the
+// ratios, and bench/RESULTS.md records them.
+//
+//   kaohe_mc_bench [--units N] [--indicators L] [--samples S] [--threads T] [--concentration C] [--seed K]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <kaohe/score.hpp>
+#include <kaohe/sensitivity/monte_carlo.hpp>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point t0) {
+    return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+double peak_rss_mb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux reports kilobytes
+}
+
+// A flat framework: `leaves` indicators under the root with relative weights w0 (uniform in [0.5, 1.5) as in
+// the numpy baseline); each leaf's ratio is its score / 100, so a total is sum_j score_j x w_j.
+kaohe::Framework make_framework(const std::vector<double>& w0) {
+    kaohe::Framework fw;
+    fw.total = 100;
+    kaohe::Node root;
+    root.id = "root";
+    fw.nodes.push_back(root);
+    for (std::size_t j = 0; j < w0.size(); ++j) {
+        kaohe::Node leaf;
+        leaf.id = "i" + std::to_string(j);
+        leaf.weight = {kaohe::WeightKind::relative, w0[j]};
+        leaf.parent = 0;
+        kaohe::LinearRule r;
+        r.input.item = leaf.id;
+        r.zero_at = kaohe::Reference::fixed(0);
+        r.full_at = kaohe::Reference::fixed(100);
+        leaf.rule = r;
+        fw.nodes.push_back(leaf);
+        fw.nodes[0].children.push_back(fw.nodes.size() - 1);
+    }
+    return fw;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::size_t units = 1000, leaves = 100, samples = 100000;
+    unsigned threads = 0;
+    double concentration = 50;
+    std::uint64_t seed = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        const char* v = argv[i + 1];
+        if (a == "--units")
+            units = std::strtoul(v, nullptr, 10);
+        else if (a == "--indicators")
+            leaves = std::strtoul(v, nullptr, 10);
+        else if (a == "--samples")
+            samples = std::strtoul(v, nullptr, 10);
+        else if (a == "--threads")
+            threads = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
+        else if (a == "--concentration")
+            concentration = std::strtod(v, nullptr);
+        else if (a == "--seed")
+            seed = std::strtoull(v, nullptr, 10);
+        else {
+            std::fprintf(stderr, "unknown option %s\n", argv[i]);
+            return 64;
+        }
+    }
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+
+    std::mt19937_64 gen(seed);
+    std::uniform_real_distribution<double> score(0.0, 100.0), weight(0.5, 1.5);
+    std::vector<double> w0(leaves);
+    for (auto& w : w0) w = weight(gen);
+    kaohe::Dataset data;
+    data.values.resize(static_cast<Eigen::Index>(units), static_cast<Eigen::Index>(leaves));
+    for (std::size_t j = 0; j < leaves; ++j) data.items.push_back("i" + std::to_string(j));
+    for (std::size_t u = 0; u < units; ++u) {
+        data.units.push_back({"u" + std::to_string(u), "", "", true});
+        for (std::size_t j = 0; j < leaves; ++j)
+            data.values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(j)) = score(gen);
+    }
+    const auto card = kaohe::score(make_framework(w0), data);
+
+    kaohe::MonteCarloOptions opt;
+    opt.samples = samples;
+    opt.seed = seed;
+    opt.threads = threads;
+    kaohe::WeightUncertainty root;
+    root.concentration = concentration;
+    auto t0 = clock_type::now();
+    const auto mc = kaohe::monte_carlo(card, {root}, opt);
+    const double kaohe_s = seconds_since(t0);
+    const double kaohe_rss = peak_rss_mb();
+    long long checksum = 0;  // same definition as the numpy baseline's
+    for (Eigen::Index u = 0; u < mc.rank_counts.rows(); ++u) {
+        long long s = 0;
+        for (Eigen::Index r = 0; r < mc.rank_counts.cols(); ++r) s += mc.rank_counts(u, r) * (r + 1);
+        checksum += s * u;
+    }
+
+    // Bare GEMM: the same shapes and blocks, on the same threads, with nothing else.
+    Eigen::MatrixXd s = card.leaf_points();
+    Eigen::MatrixXd w =
+        Eigen::MatrixXd::Random(static_cast<Eigen::Index>(leaves), static_cast<Eigen::Index>(opt.block));
+    std::vector<double> sink(threads);
+    t0 = clock_type::now();
+    {
+        const std::size_t blocks = (samples + opt.block - 1) / opt.block;
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back([&, t] {
+                Eigen::MatrixXd out(s.rows(), w.cols());
+                double acc = 0;
+                for (std::size_t b = t; b < blocks; b += threads) {
+                    out.noalias() = s * w;
+                    acc += out(0, 0);
+                }
+                sink[t] = acc;
+            });
+        for (auto& th : pool) th.join();
+    }
+    const double gemm_s = seconds_since(t0);
+    double sink_sum = 0;
+    for (double x : sink) sink_sum += x;
+
+    std::printf(
+        "{\"units\": %zu, \"indicators\": %zu, \"samples\": %zu, \"threads\": %u, \"kaohe_seconds\": %.4f, "
+        "\"gemm_seconds\": %.4f, \"ratio_to_gemm\": %.2f, \"peak_rss_mb\": %.1f, \"linear_path\": %s, "
+        "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"sink\": %.1f}\n",
+        units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, kaohe_rss, mc.linear ? "true" : "false",
+        mc.mean_abs_shift(), checksum, sink_sum);
+    return 0;
+}

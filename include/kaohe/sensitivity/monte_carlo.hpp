@@ -1,0 +1,207 @@
+// Monte Carlo uncertainty analysis of the ranking: how the ranks move when the weights are sampled.
+//
+// The score card's leaf ratios are fixed (the rules are not re-scored); each sample re-weights them
+// (detail/reweighting_model.hpp), ranks the totals (detail/bucket_rank.hpp) and adds the ranks to a
+// histogram. Samples run in blocks of `block`; block b draws from random stream (seed, b), and the
+// histograms are integer counts, so a given seed gives bit-identical results whatever the thread count.
+// Memory is fixed by the number of units, never by the number of samples.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "kaohe/detail/bucket_rank.hpp"
+#include "kaohe/detail/parallel_blocks.hpp"
+#include "kaohe/detail/random.hpp"
+#include "kaohe/detail/reweighting_model.hpp"
+#include "kaohe/scorecard.hpp"
+#include "kaohe/sensitivity/weight_uncertainty.hpp"
+
+namespace kaohe {
+
+enum class RankScope {
+    automatic,  // within each category when the framework declares categories, else overall
+    overall,    // all ranked units together
+    category    // within each unit's category
+};
+
+struct MonteCarloOptions {
+    std::size_t samples = 10000;
+    std::uint64_t seed = 1;
+    unsigned threads = 0;     // 0 = all hardware threads; results do not depend on it
+    std::size_t block = 256;  // samples per block: one random stream and one matrix product per block
+    RankScope scope = RankScope::automatic;
+    // Called on the calling thread with (blocks done, blocks); return false to stop (throws `cancelled`).
+    std::function<bool(std::size_t, std::size_t)> progress;
+};
+
+using CountMatrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+struct MonteCarloResult {
+    std::vector<std::string> unit_ids;
+    std::size_t samples = 0;
+    std::uint64_t seed = 0;
+    bool by_category = false;
+    bool linear = false;                 // whether the fast (matrix product) path was used
+    std::vector<UncertainInput> inputs;  // the independent random inputs
+    Eigen::VectorXd base_rank;           // rank in the same scope on the framework's weights; NaN if unranked
+    // rank_counts(u, r - 1): samples in which unit u had rank r (competition ranks: ties share the best).
+    // Rows of unranked units (disqualified, outside every pool) are zero.
+    CountMatrix rank_counts;
+
+    [[nodiscard]] std::size_t find_unit(const std::string& id) const {
+        for (std::size_t i = 0; i < unit_ids.size(); ++i)
+            if (unit_ids[i] == id) return i;
+        throw data_error({{}, "unit '" + id + "'"}, "no such unit in this study");
+    }
+    [[nodiscard]] bool ranked(std::size_t u) const { return !std::isnan(base_rank(static_cast<Eigen::Index>(u))); }
+    // Smallest rank r with P(rank <= r) >= q (q in (0, 1]); NaN for an unranked unit.
+    [[nodiscard]] double rank_quantile(std::size_t u, double q) const {
+        if (!ranked(u)) return std::numeric_limits<double>::quiet_NaN();
+        const auto need = static_cast<double>(samples) * q;
+        std::int64_t acc = 0;
+        for (Eigen::Index r = 0; r < rank_counts.cols(); ++r) {
+            acc += rank_counts(static_cast<Eigen::Index>(u), r);
+            if (static_cast<double>(acc) >= need && acc > 0) return static_cast<double>(r + 1);
+        }
+        return static_cast<double>(rank_counts.cols());
+    }
+    [[nodiscard]] double median_rank(std::size_t u) const { return rank_quantile(u, 0.5); }
+    [[nodiscard]] double mean_rank(std::size_t u) const {
+        if (!ranked(u)) return std::numeric_limits<double>::quiet_NaN();
+        double s = 0;
+        for (Eigen::Index r = 0; r < rank_counts.cols(); ++r)
+            s += static_cast<double>(rank_counts(static_cast<Eigen::Index>(u), r)) * static_cast<double>(r + 1);
+        return s / static_cast<double>(samples);
+    }
+    // P(rank <= k).
+    [[nodiscard]] double p_top(std::size_t u, std::size_t k) const {
+        if (!ranked(u)) return std::numeric_limits<double>::quiet_NaN();
+        std::int64_t acc = 0;
+        for (Eigen::Index r = 0; r < std::min<Eigen::Index>(static_cast<Eigen::Index>(k), rank_counts.cols()); ++r)
+            acc += rank_counts(static_cast<Eigen::Index>(u), r);
+        return static_cast<double>(acc) / static_cast<double>(samples);
+    }
+    // Mean |sampled rank - base rank| of one unit.
+    [[nodiscard]] double mean_abs_shift(std::size_t u) const {
+        if (!ranked(u)) return std::numeric_limits<double>::quiet_NaN();
+        const double base = base_rank(static_cast<Eigen::Index>(u));
+        double s = 0;
+        for (Eigen::Index r = 0; r < rank_counts.cols(); ++r)
+            s += static_cast<double>(rank_counts(static_cast<Eigen::Index>(u), r)) *
+                 std::abs(static_cast<double>(r + 1) - base);
+        return s / static_cast<double>(samples);
+    }
+    // Mean over ranked units of mean_abs_shift: COINr's "mean absolute rank shift" of a study.
+    [[nodiscard]] double mean_abs_shift() const {
+        double s = 0;
+        std::size_t n = 0;
+        for (std::size_t u = 0; u < unit_ids.size(); ++u)
+            if (ranked(u)) {
+                s += mean_abs_shift(u);
+                ++n;
+            }
+        return n ? s / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
+    }
+};
+
+namespace detail {
+
+inline bool rank_by_category(const ScoreCard& card, RankScope scope) {
+    if (scope == RankScope::automatic) return card.framework->categories.size() > 1;
+    return scope == RankScope::category;
+}
+
+// Ranks of ranked units (rows of `totals`, column `s`) within each pool, written to `rank` (one per row).
+inline void rank_pools(const ReweightingModel& model, const Eigen::MatrixXd& totals, Eigen::Index s,
+                       std::vector<BucketRanker>& rankers, std::int32_t* rank) {
+    const double* col = totals.col(s).data();
+    const auto& pools = model.pools();
+    for (std::size_t p = 0; p < pools.size(); ++p) rankers[p].rank(col + pools[p].first, rank + pools[p].first);
+}
+
+inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
+    std::vector<BucketRanker> out;
+    for (const auto& p : model.pools()) out.emplace_back(p.second);
+    return out;
+}
+
+}  // namespace detail
+
+// Samples the uncertain weights `options.samples` times and returns every unit's rank histogram.
+// Throws framework_error for an unknown node or bad parameters, and `cancelled` when progress says stop.
+[[nodiscard]] inline MonteCarloResult monte_carlo(const ScoreCard& card,
+                                                  const std::vector<WeightUncertainty>& uncertain,
+                                                  const MonteCarloOptions& options = {}) {
+    if (options.samples == 0) throw data_error({}, "Monte Carlo needs at least one sample");
+    if (options.block == 0) throw data_error({}, "Monte Carlo block size must be at least 1");
+    const bool by_category = detail::rank_by_category(card, options.scope);
+    const detail::ReweightingModel model(card, uncertain, by_category);
+    const std::size_t n = model.ranked();
+    std::size_t width = 0;
+    for (const auto& p : model.pools()) width = std::max(width, p.second);
+    if (options.samples > static_cast<std::size_t>(std::numeric_limits<std::uint32_t>::max()))
+        throw data_error({}, "at most 4294967295 samples per study (the histogram counters are 32-bit per thread)");
+
+    const std::size_t blocks = (options.samples + options.block - 1) / options.block;
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+    struct Thread {
+        detail::ModelWorkspace ws;
+        std::vector<detail::BucketRanker> rankers;
+        std::vector<std::int32_t> rank;
+        std::vector<std::uint32_t> hist;  // ranked row x width
+    };
+    std::vector<Thread> state(threads);
+    for (auto& t : state) {
+        t.rankers = detail::make_rankers(model);
+        t.rank.resize(n);
+        t.hist.assign(n * width, 0);
+    }
+    detail::run_blocks(
+        blocks, threads,
+        [&](unsigned ti, std::size_t b) {
+            Thread& t = state[ti];
+            const std::size_t first = b * options.block;
+            const auto count = static_cast<Eigen::Index>(std::min(options.block, options.samples - first));
+            detail::Xoshiro256pp rng(options.seed, b);
+            model.draw(rng, t.ws, count);
+            model.totals(t.ws);
+            for (Eigen::Index s = 0; s < count; ++s) {
+                detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
+                std::uint32_t* h = t.hist.data();
+                for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
+            }
+        },
+        options.progress);
+
+    MonteCarloResult out;
+    for (const auto& u : card.units) out.unit_ids.push_back(u.id);
+    out.samples = options.samples;
+    out.seed = options.seed;
+    out.by_category = by_category;
+    out.linear = model.linear();
+    out.inputs = model.input_labels();
+    out.base_rank = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(card.units.size()),
+                                              std::numeric_limits<double>::quiet_NaN());
+    out.rank_counts = CountMatrix::Zero(static_cast<Eigen::Index>(card.units.size()), static_cast<Eigen::Index>(width));
+    const auto& ranked = model.ranked_units();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto u = static_cast<Eigen::Index>(ranked[i]);
+        out.base_rank(u) = by_category ? card.rank_in_category(u) : card.rank(u);
+        for (const Thread& t : state)
+            for (std::size_t r = 0; r < width; ++r)
+                out.rank_counts(u, static_cast<Eigen::Index>(r)) += t.hist[i * width + r];
+    }
+    return out;
+}
+
+}  // namespace kaohe

@@ -1,0 +1,249 @@
+// Monte Carlo weight uncertainty (sensitivity/monte_carlo.hpp): the sampler's moments, the ranker against
+// rank_members, the model against the engine, determinism across thread counts, and the histogram summaries.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <kaohe/ranking.hpp>
+#include <kaohe/sensitivity/monte_carlo.hpp>
+#include <kaohe/sensitivity/what_if.hpp>
+
+#include "support.hpp"
+
+namespace kaohe::test {
+namespace {
+
+// Gamma(shape) draws have mean = variance = shape; checked to 5 standard errors over 200,000 draws.
+TEST(MonteCarloSampling, GammaDrawsHaveTheRightMeanAndVariance) {
+    for (double shape : {0.3, 1.0, 2.5, 50.0}) {
+        detail::Xoshiro256pp rng(7, 3);
+        boost::random::normal_distribution<double> normal;
+        const detail::GammaSampler gamma(shape);
+        const int n = 200000;
+        double s = 0, s2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const double x = gamma(rng, normal);
+            ASSERT_GE(x, 0.0);
+            s += x;
+            s2 += x * x;
+        }
+        const double mean = s / n, var = s2 / n - mean * mean;
+        EXPECT_NEAR(mean, shape, 5 * std::sqrt(shape / n)) << shape;
+        // var of the sample variance of a gamma: ~ (mu4 - sigma^4) / n with mu4 = 3k^2 + 6k
+        EXPECT_NEAR(var, shape, 5 * std::sqrt((3 * shape * shape + 6 * shape - shape * shape) / n)) << shape;
+    }
+}
+
+TEST(MonteCarloSampling, StreamsAreReproducibleAndDistinct) {
+    detail::Xoshiro256pp a(1, 0), b(1, 0), c(1, 1), d(2, 0);
+    const auto x = a();
+    EXPECT_EQ(x, b());
+    EXPECT_NE(x, c());
+    EXPECT_NE(x, d());
+}
+
+TEST(MonteCarloRanking, BucketRanksEqualCompetitionRanks) {
+    std::mt19937_64 gen(11);
+    for (std::size_t n : {1u, 2u, 7u, 100u, 1000u}) {
+        std::uniform_int_distribution<int> coarse(0, static_cast<int>(n / 3 + 1));  // many ties
+        std::normal_distribution<double> fine(50, 3);
+        for (int round = 0; round < 20; ++round) {
+            std::vector<double> t(n);
+            for (auto& x : t) x = round % 2 ? fine(gen) : coarse(gen);
+            std::vector<std::size_t> all(n);
+            for (std::size_t i = 0; i < n; ++i) all[i] = i;
+            const auto expected = rank_members(t, all, TieMethod::competition);
+            detail::BucketRanker ranker(n);
+            std::vector<std::int32_t> got(n);
+            ranker.rank(t.data(), got.data());
+            for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], expected[i]) << "n=" << n << " i=" << i;
+        }
+    }
+}
+
+// root 100: A (40: a1, a2), B (60: b1, b2), C (geometric when asked).
+Framework nested(Aggregation b_aggregation = Aggregation::arithmetic) {
+    TreeBuilder t;
+    const auto a = t.group(0, "A", points(40));
+    t.leaf(a, "a1", relative(1), completion("a1"));
+    t.leaf(a, "a2", relative(2), completion("a2"));
+    const auto b = t.group(0, "B", points(60), b_aggregation);
+    t.leaf(b, "b1", relative(1), completion("b1"));
+    t.leaf(b, "b2", relative(1), completion("b2"), MissingPolicy::exclude);
+    return t.fw;
+}
+
+Dataset nested_data(std::size_t units, std::uint64_t seed, bool with_missing = false) {
+    std::mt19937_64 gen(seed);
+    std::uniform_real_distribution<double> v(1, 100);
+    std::vector<std::vector<double>> rows;
+    for (std::size_t u = 0; u < units; ++u)
+        rows.push_back({v(gen), v(gen), v(gen), with_missing && u % 3 == 0 ? NA : v(gen)});
+    return dataset({"a1", "a2", "b1", "b2"}, rows);
+}
+
+// The model's totals for sampled draws equal the engine's totals re-weighted to the sampled shares, on the
+// fast (matrix product) path and on the general path (geometric group, excluded leaves).
+void expect_model_matches_engine(const Framework& fw, const Dataset& data, bool expect_linear) {
+    const auto card = score(fw, data);
+    const std::vector<WeightUncertainty> uncertain{WeightUncertainty::dirichlet("", 20.0),
+                                                   WeightUncertainty::uniform("B", 0.3)};
+    const detail::ReweightingModel model(card, uncertain, false);
+    EXPECT_EQ(model.linear(), expect_linear);
+    ASSERT_EQ(model.inputs(), 4u);  // A, B at the root; b1, b2 in B
+    detail::ModelWorkspace ws;
+    detail::Xoshiro256pp rng(5, 0);
+    model.draw(rng, ws, 6);
+    model.totals(ws);
+    for (Eigen::Index s = 0; s < 6; ++s) {
+        const double ga = ws.x(0, s), gb = ws.x(1, s), u1 = ws.x(2, s), u2 = ws.x(3, s);
+        const double share_a = ga / (ga + gb);
+        const double share_b1 = u1 * 0.5 / (u1 * 0.5 + u2 * 0.5);
+        const auto expected =
+            what_if(card, {{"A", 100 * share_a, Renormalise::explicit_},
+                           {"B", 100 * (1 - share_a), Renormalise::explicit_},
+                           WeightChange::share_of_parent("b1", share_b1, Renormalise::explicit_),
+                           WeightChange::share_of_parent("b2", 1 - share_b1, Renormalise::explicit_)});
+        for (std::size_t i = 0; i < model.ranked(); ++i)
+            EXPECT_NEAR(ws.totals(static_cast<Eigen::Index>(i), s), at(expected.total, model.ranked_units()[i]), 1e-10);
+    }
+}
+
+TEST(MonteCarloModel, FastPathMatchesTheEngine) {
+    expect_model_matches_engine(nested(), nested_data(9, 1), true);
+}
+TEST(MonteCarloModel, GeneralPathMatchesTheEngine) {
+    expect_model_matches_engine(nested(Aggregation::geometric), nested_data(9, 2), false);
+    expect_model_matches_engine(nested(), nested_data(9, 3, true), false);
+}
+
+TEST(MonteCarlo, NoSpreadKeepsEveryUnitAtItsBaseRank) {
+    const auto card = score(nested(), nested_data(40, 4));
+    MonteCarloOptions o;
+    o.samples = 300;
+    const auto mc = monte_carlo(card, {WeightUncertainty::uniform("", 0.0)}, o);
+    for (std::size_t u = 0; u < 40; ++u) {
+        EXPECT_EQ(mc.rank_counts(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(at(card.rank, u)) - 1), 300);
+        EXPECT_EQ(mc.median_rank(u), at(card.rank, u));
+        EXPECT_EQ(mc.mean_abs_shift(u), 0.0);
+        EXPECT_EQ(mc.p_top(u, static_cast<std::size_t>(at(card.rank, u))), 1.0);
+    }
+    EXPECT_EQ(mc.mean_abs_shift(), 0.0);
+}
+
+TEST(MonteCarlo, ResultsDoNotDependOnTheThreadCountOrBlockOrder) {
+    const auto card = score(nested(), nested_data(60, 5));
+    MonteCarloOptions o;
+    o.samples = 5000;
+    o.block = 64;
+    o.seed = 42;
+    const std::vector<WeightUncertainty> w{WeightUncertainty::dirichlet("", 10.0),
+                                           WeightUncertainty::dirichlet("A", 5.0)};
+    o.threads = 1;
+    const auto one = monte_carlo(card, w, o);
+    for (unsigned threads : {2u, 3u, 8u}) {
+        o.threads = threads;
+        const auto many = monte_carlo(card, w, o);
+        EXPECT_TRUE(one.rank_counts == many.rank_counts) << threads << " threads";
+    }
+    o.seed = 43;
+    EXPECT_FALSE(one.rank_counts == monte_carlo(card, w, o).rank_counts);
+}
+
+TEST(MonteCarlo, HistogramsArePermutationsPerSample) {
+    const auto card = score(nested(), nested_data(30, 6));
+    MonteCarloOptions o;
+    o.samples = 1000;
+    const auto mc = monte_carlo(card, {WeightUncertainty::dirichlet("", 2.0)}, o);
+    using Column = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
+    using Row = Eigen::Matrix<std::int64_t, 1, Eigen::Dynamic>;
+    EXPECT_TRUE(mc.rank_counts.rowwise().sum() == Column::Constant(30, 1000));
+    // continuous weights: no ties, so every rank position is taken once per sample
+    EXPECT_TRUE(mc.rank_counts.colwise().sum() == Row::Constant(30, 1000));
+    for (std::size_t u = 0; u < 30; ++u) {
+        EXPECT_LE(mc.rank_quantile(u, 0.05), mc.median_rank(u));
+        EXPECT_LE(mc.median_rank(u), mc.rank_quantile(u, 0.95));
+        EXPECT_DOUBLE_EQ(mc.p_top(u, 30), 1.0);
+    }
+    EXPECT_GT(mc.mean_abs_shift(), 0.0);
+}
+
+// A unit that dominates every other on every indicator stays first whatever the weights.
+TEST(MonteCarlo, ADominatingUnitIsAlwaysFirst) {
+    auto data = nested_data(20, 7);
+    for (Eigen::Index j = 0; j < 4; ++j) data.values(3, j) = 100.0;
+    const auto card = score(nested(), data);
+    MonteCarloOptions o;
+    o.samples = 2000;
+    const auto mc = monte_carlo(
+        card,
+        {WeightUncertainty::dirichlet("", 1.0), WeightUncertainty::dirichlet("A"), WeightUncertainty::dirichlet("B")},
+        o);
+    EXPECT_EQ(mc.p_top(3, 1), 1.0);
+    EXPECT_EQ(mc.rank_quantile(3, 1.0), 1.0);
+}
+
+TEST(MonteCarlo, RanksWithinCategoriesWhenTheFrameworkHasThem) {
+    Framework fw = nested();
+    fw.categories = {{"x", ""}, {"y", ""}};
+    auto data = nested_data(10, 8);
+    for (std::size_t u = 0; u < 10; ++u) data.units[u].category = u < 4 ? "x" : "y";
+    const auto card = score(fw, data);
+    MonteCarloOptions o;
+    o.samples = 500;
+    const auto mc = monte_carlo(card, {WeightUncertainty::dirichlet()}, o);
+    EXPECT_TRUE(mc.by_category);
+    EXPECT_EQ(mc.rank_counts.cols(), 6);  // the largest pool
+    for (std::size_t u = 0; u < 4; ++u) EXPECT_EQ(mc.p_top(u, 4), 1.0);
+    for (std::size_t u = 0; u < 10; ++u)
+        EXPECT_EQ(mc.base_rank(static_cast<Eigen::Index>(u)), at(card.rank_in_category, u));
+}
+
+TEST(MonteCarlo, ProgressIsReportedAndCanCancel) {
+    const auto card = score(nested(), nested_data(10, 9));
+    MonteCarloOptions o;
+    o.samples = 1000;
+    o.block = 100;
+    o.threads = 1;
+    std::vector<std::size_t> seen;
+    o.progress = [&](std::size_t done, std::size_t total) {
+        EXPECT_EQ(total, 10u);
+        seen.push_back(done);
+        return true;
+    };
+    (void)monte_carlo(card, {WeightUncertainty::dirichlet()}, o);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back(), 10u);
+    o.progress = [](std::size_t done, std::size_t) { return done < 3; };
+    expect_mentions(error_message<cancelled>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet()}, o); }),
+                    {"stopped", "of 10 blocks"});
+}
+
+TEST(MonteCarlo, BadStudiesAreRefusedWithTheReason) {
+    const auto card = score(nested(), nested_data(5, 10));
+    expect_mentions(
+        error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet("nope")}); }),
+        {"'nope'", "no node"});
+    expect_mentions(
+        error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet("a1")}); }),
+        {"a leaf has no children"});
+    expect_mentions(
+        error_message<framework_error>([&] {
+            (void)monte_carlo(card, {WeightUncertainty::dirichlet("A"), WeightUncertainty::dirichlet("root/A")});
+        }),
+        {"listed twice"});
+    expect_mentions(
+        error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet("", -1)}); }),
+        {"concentration", "positive"});
+    expect_mentions(
+        error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::uniform("", 1.5)}); }),
+        {"spread", "[0, 1)"});
+    expect_mentions(error_message<framework_error>([&] { (void)monte_carlo(card, {}); }), {"no uncertain weights"});
+    MonteCarloOptions o;
+    o.samples = 0;
+    expect_mentions(error_message<data_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet()}, o); }),
+                    {"at least one sample"});
+}
+
+}  // namespace
+}  // namespace kaohe::test
