@@ -16,7 +16,8 @@ import kaohe.errors
 import kaohe.plots
 import kaohe.tables
 
-MODULES = [("kaohe", kaohe), ("kaohe.data", kaohe.data), ("kaohe.tables", kaohe.tables),
+MODULES = [("kaohe", kaohe), ("kaohe.sensitivity", kaohe.sensitivity), ("kaohe.ahp", kaohe.ahp),
+           ("kaohe.mcda", kaohe.mcda), ("kaohe.data", kaohe.data), ("kaohe.tables", kaohe.tables),
            ("kaohe.plots", kaohe.plots), ("kaohe.errors", kaohe.errors)]
 
 

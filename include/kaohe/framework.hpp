@@ -114,6 +114,13 @@ struct Veto {
     std::optional<Condition> when;
 };
 
+// A veto that fired for a unit, and why.
+struct FiredVeto {
+    const Veto* veto = nullptr;
+    std::string reason;
+    bool on_total = false;  // fired by its condition on the total (re-checked when the total changes)
+};
+
 // A grade band: a unit whose score is >= `min` (and below the band above) gets this grade. Bands are listed
 // from the best grade down; the last band has min = -infinity so that every score has a grade.
 struct GradeBand {

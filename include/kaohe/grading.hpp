@@ -14,10 +14,6 @@
 namespace kaohe {
 
 // A veto that fired for a unit, with its reason.
-struct FiredVeto {
-    const Veto* veto = nullptr;
-    std::string reason;
-};
 
 // What grading needs to know about each unit.
 struct GradingInput {

@@ -183,6 +183,7 @@ public:
         problems_.throw_if_any("scoring failed:");
         trace->scored_max = weights_.max_points;
         for (const auto& lines : card.explanations) trace->leaf_lines.push_back(lines.size());
+        grading_trace_ = trace.get();
         card.trace = std::move(trace);
         finish(card);
         return card;
@@ -693,7 +694,8 @@ private:
                     continue;
                 }
                 if (compare(value, c.op, c.value))
-                    fired[u].push_back({&v, c.item + " = " + num(value) + " " + op_text(c.op) + " " + num(c.value)});
+                    fired[u].push_back({&v, c.item + " = " + num(value) + " " + op_text(c.op) + " " + num(c.value),
+                                        c.item == "total"});
             }
         }
         return fired;
@@ -707,6 +709,17 @@ private:
             value[u] = fw_.ranking.on_rounded_total && fw_.rounding.total ? round_half_up(t, *fw_.rounding.total) : t;
         }
         auto fired = fire_vetoes(card, value);
+        if (grading_trace_) {
+            auto& trace = *grading_trace_;
+            trace.fixed_vetoes.assign(units, {});
+            for (std::size_t u = 0; u < units; ++u)
+                for (const auto& f : fired[u])
+                    if (!f.on_total) trace.fixed_vetoes[u].push_back(f);
+            trace.total_vetoes.clear();
+            for (const auto& v : fw_.vetoes)
+                if (v.when && v.when->item == "total") trace.total_vetoes.push_back(&v);
+            trace.grade_overrides = grade_events_;
+        }
         card.disqualified.assign(units, false);
         for (std::size_t u = 0; u < units; ++u)
             for (const auto& f : fired[u])
@@ -775,6 +788,7 @@ private:
     std::vector<const Event*> grade_events_;                                 // [unit]
     std::vector<std::string> card_warnings_;
     bool score_leaf_events_ = true;
+    ScoringTrace* grading_trace_ = nullptr;  // where rank_and_grade records the grading context (first scoring)
 };
 
 }  // namespace detail

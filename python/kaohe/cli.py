@@ -588,6 +588,14 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(p)
     p.set_defaults(func=cmd_explain)
 
+    from . import cli_sensitivity
+
+    cli_sensitivity.register(sub, fmt, framework_help, results_help)
+
+    from . import cli_weights
+
+    cli_weights.register(sub, fmt)
+
     p = sub.add_parser("convert", help="convert a framework between formats", formatter_class=fmt, epilog=EPILOG,
                        description="Read the framework SOURCE and write it as DEST; the formats follow the "
                                    "extensions: .json, .yaml/.yml, or a flat indicator table .csv/.xlsx. SOURCE is "

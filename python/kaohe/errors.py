@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError"]
+__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError", "Cancelled"]
 
 
 class Error(Exception):
@@ -54,6 +54,11 @@ class DataError(InputError):
 
 class InternalError(Error, RuntimeError):
     """A bug in kaohe. Please report it with the input that triggered it."""
+
+
+class Cancelled(Error, RuntimeError):
+    """A long study (Monte Carlo, Sobol) stopped because its progress callback returned False.
+    Ctrl-C raises :class:`KeyboardInterrupt` instead."""
 
 
 def located(cls: type, reason: str, *, file: Optional[str] = None, path: Optional[str] = None,

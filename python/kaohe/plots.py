@@ -8,6 +8,8 @@ the matplotlib Axes:
 - :func:`profile`: one unit's ratio (points / maximum) per group or leaf against its category's median.
 - :func:`rank_vs_score`: total against rank, coloured by category, with the top and bottom units labelled and
   the grade bands' lower limits as lines.
+- :func:`rank_intervals`, :func:`rank_heatmap`: a Monte Carlo study's rank intervals ("caterpillar") and its
+  rank-probability heat map; :func:`sensitivity_bars`: a Sobol study's first-order and total indices.
 
 Labels: names in frameworks are usually Chinese, which matplotlib's default font cannot draw. With
 ``labels="auto"`` (the default) the charts use names when a CJK font is installed (Noto Sans CJK, WenQuanYi,
@@ -26,8 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
     from .scorecard import ScoreCard
+    from .sensitivity import MonteCarlo, Sobol
 
-__all__ = ["contributions", "profile", "rank_vs_score", "cjk_font"]
+__all__ = ["contributions", "profile", "rank_vs_score", "rank_intervals", "rank_heatmap", "sensitivity_bars",
+           "cjk_font"]
 
 #: Fonts tried, in order, for Chinese labels.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
@@ -362,4 +366,76 @@ def rank_vs_score(card: "ScoreCard", ax: Optional["Axes"] = None, *, annotate: i
     if present != [""]:
         ax.legend(fontsize=8)
     lab.apply_font(ax)
+    return ax
+
+
+# -- uncertainty and sensitivity ------------------------------------------------------------------------------
+def rank_intervals(mc: "MonteCarlo", ax: Optional["Axes"] = None, *, top: Optional[int] = None, low: float = 0.05,
+                   high: float = 0.95, labels: LabelMode = "auto") -> "Axes":
+    """Caterpillar chart of a Monte Carlo study: each unit's ``low``-``high`` rank interval as a bar, its median
+    as a dot and its base rank as a cross, in base-rank order (best at the top). ``top`` limits the units."""
+    summary = mc.summary(low=low, high=high).dropna(subset=["base_rank"])
+    if top is not None:
+        summary = summary.head(top)
+    lab = _Labels(mc._card, labels)
+    ax = _axes(ax, (7.0, max(3.0, 0.22 * len(summary) + 1.0)))
+    y = np.arange(len(summary))[::-1]
+    lo_col, hi_col = summary.columns[2], summary.columns[3]
+    ax.hlines(y, summary[lo_col], summary[hi_col], color="tab:blue", linewidth=3, alpha=0.6,
+              label=f"{int(round(low * 100))}-{int(round(high * 100))}% interval")
+    ax.plot(summary["median_rank"], y, "o", color="tab:blue", markersize=4, label="median")
+    ax.plot(summary["base_rank"], y, "x", color="black", markersize=5, label="base weights")
+    ax.set_yticks(y)
+    ax.set_yticklabels([lab.unit(u) for u in summary.index])
+    ax.set_xlabel("rank (1 = best)")
+    ax.set_title(f"Rank under weight uncertainty ({mc.samples} samples)")
+    ax.legend(loc="lower right", fontsize="small")
+    lab.apply_font(ax)
+    return ax
+
+
+def rank_heatmap(mc: "MonteCarlo", ax: Optional["Axes"] = None, *, top: Optional[int] = None,
+                 labels: LabelMode = "auto") -> "Axes":
+    """Heat map of P(unit at rank r): units in base-rank order (rows) against rank positions (columns)."""
+    summary = mc.summary().dropna(subset=["base_rank"])
+    if top is not None:
+        summary = summary.head(top)
+    probs = mc.rank_probabilities.loc[summary.index]
+    width = int(np.nanmax(summary["rank_p95"])) if len(summary) else probs.shape[1]
+    probs = probs.iloc[:, : max(width, len(summary))]
+    lab = _Labels(mc._card, labels)
+    ax = _axes(ax, (min(12.0, 2.0 + 0.18 * probs.shape[1]), max(3.0, 0.22 * len(probs) + 1.0)))
+    image = ax.imshow(probs.to_numpy(), aspect="auto", cmap="viridis", interpolation="nearest",
+                      extent=(0.5, probs.shape[1] + 0.5, len(probs) - 0.5, -0.5))
+    ax.set_yticks(np.arange(len(probs)))
+    ax.set_yticklabels([lab.unit(u) for u in probs.index])
+    ax.set_xlabel("rank")
+    ax.set_title("P(rank)")
+    ax.figure.colorbar(image, ax=ax, label="probability")
+    lab.apply_font(ax)
+    return ax
+
+
+def sensitivity_bars(sobol: "Sobol", ax: Optional["Axes"] = None, *, unit: Optional[str] = None) -> "Axes":
+    """First-order and total Sobol indices per uncertain input, as paired horizontal bars: on the mean absolute
+    rank shift (default) or on one unit's rank."""
+    if unit is None:
+        frame = sobol.shift
+        title = "Sobol indices on the mean absolute rank shift"
+    else:
+        if unit not in sobol.first.columns:
+            from .errors import DataError
+
+            raise DataError(f"unit '{unit}': not in this Sobol study")
+        frame = pd.DataFrame({"first": sobol.first[unit], "total": sobol.total[unit]})
+        title = f"Sobol indices on the rank of {unit}"
+    ax = _axes(ax, (7.0, max(3.0, 0.35 * len(frame) + 1.0)))
+    y = np.arange(len(frame))[::-1]
+    ax.barh(y + 0.2, frame["total"], height=0.4, color="tab:orange", label="total")
+    ax.barh(y - 0.2, frame["first"], height=0.4, color="tab:blue", label="first order")
+    ax.set_yticks(y)
+    ax.set_yticklabels(list(frame.index))
+    ax.set_xlabel("index")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize="small")
     return ax

@@ -13,6 +13,7 @@ from .data import Units
 
 if TYPE_CHECKING:  # pragma: no cover
     from .framework import Framework
+    from .sensitivity import Changes, MonteCarlo, Sobol
 
 __all__ = ["ScoreCard"]
 
@@ -186,6 +187,52 @@ class ScoreCard:
         return json.loads(self._core.to_json())
 
     # -- display -----------------------------------------------------------------------------------------
+    # -- what-if and sensitivity (kaohe.sensitivity) ----------------------------------------------------
+    def what_if(self, changes: "Changes", *, policy: str = "proportional") -> "ScoreCard":
+        """This card under weight or rule-parameter changes: ``{"rule_of_law": 15}``, ``{"rule_of_law": "15%"}``,
+        ``{"rule_of_law@town": 15}``, ``{"court_rate.rule.target": 0.9}``. See :func:`kaohe.sensitivity.what_if`."""
+        from .sensitivity import what_if
+
+        return what_if(self, changes, policy=policy)
+
+    def compare(self, other: "ScoreCard", *, drivers: int = 5) -> pd.DataFrame:
+        """Per unit: totals, ranks and grades here and in ``other``, band and quota crossings, and the nodes that
+        drove each change. See :func:`kaohe.sensitivity.compare`."""
+        from .sensitivity import compare
+
+        return compare(self, other, drivers=drivers)
+
+    def stability(self, nodes: Optional[List[str]] = None, *, category: Optional[str] = None, top_k: int = 10,
+                  scope: str = "auto") -> pd.DataFrame:
+        """Exact share intervals over which the ranking, top-k set and grades stay unchanged, per node. See
+        :func:`kaohe.sensitivity.stability`."""
+        from .sensitivity import stability
+
+        return stability(self, nodes, category=category, top_k=top_k, scope=scope)
+
+    def overtake(self, node: str, unit: str, over: str, *, category: Optional[str] = None) -> Dict[str, Any]:
+        """The smallest change of ``node``'s share that lifts ``unit`` level with ``over``. See
+        :func:`kaohe.sensitivity.overtake`."""
+        from .sensitivity import overtake
+
+        return overtake(self, node, unit, over, category=category)
+
+    def monte_carlo(self, weights: Any = None, *, samples: int = 10_000, seed: int = 1, threads: int = 0,
+                    scope: str = "auto", grades: bool = True, progress: Any = True) -> "MonteCarlo":
+        """Rank (and grade) histograms under sampled weights. See :func:`kaohe.sensitivity.monte_carlo`."""
+        from .sensitivity import monte_carlo
+
+        return monte_carlo(self, weights, samples=samples, seed=seed, threads=threads, scope=scope, grades=grades,
+                           progress=progress)
+
+    def sobol(self, weights: Any = None, *, base_samples: int = 1024, seed: int = 1, threads: int = 0,
+              scope: str = "auto", progress: Any = True) -> "Sobol":
+        """Sobol indices of the uncertain weights on every rank. See :func:`kaohe.sensitivity.sobol`."""
+        from .sensitivity import sobol
+
+        return sobol(self, weights, base_samples=base_samples, seed=seed, threads=threads, scope=scope,
+                     progress=progress)
+
     def __repr__(self) -> str:
         return f"<kaohe.ScoreCard: {len(self._units.ids)} units on '{self._framework.id}'>"
 

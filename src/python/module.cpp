@@ -8,4 +8,7 @@ PYBIND11_MODULE(_core, m) {
     kaohe::python::register_errors(m);
     kaohe::python::register_framework(m);
     kaohe::python::register_scoring(m);
+    kaohe::python::register_sensitivity(m);
+    kaohe::python::register_mcda(m);
+    kaohe::python::register_ahp(m);
 }

@@ -38,6 +38,8 @@ void register_errors(py::module_&) {
             raise("InputError", e, &e.where(), &e.reason(), nullptr);
         } catch (const internal_error& e) {
             raise("InternalError", e, nullptr, nullptr, nullptr);
+        } catch (const cancelled& e) {
+            raise("Cancelled", e, nullptr, nullptr, nullptr);
         }
     });
 }

@@ -10,10 +10,6 @@
 namespace kaohe::python {
 namespace {
 
-struct CardHandle {
-    std::shared_ptr<const ScoreCard> card;
-};
-
 using EventRow = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string, std::string,
                             double, double, double, std::string, std::string, std::string, long>;
 
@@ -27,20 +23,6 @@ EventType event_type(const std::string& name) {
         throw data_error({}, "unknown event type '" + name +
                                  "' (known: deduction, bonus, rating, manual, judgement, override, veto, grade)");
     return it->second;
-}
-
-// A read-only numpy view of `count` doubles at `data` with the given shape and strides, owned by `base`.
-py::array view(const double* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides, py::handle base) {
-    py::array out(py::dtype::of<double>(), std::move(shape), std::move(strides), data, base);
-    py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-    return out;
-}
-py::array matrix_view(const Eigen::MatrixXd& m, py::handle base) {
-    const auto s = static_cast<py::ssize_t>(sizeof(double));
-    return view(m.data(), {m.rows(), m.cols()}, {s, s * m.rows()}, base);
-}
-py::array vector_view(const Eigen::VectorXd& v, py::handle base) {
-    return view(v.data(), {v.size()}, {static_cast<py::ssize_t>(sizeof(double))}, base);
 }
 
 CardHandle run_score(const FrameworkHandle& fw, std::vector<std::string> ids, std::vector<std::string> names,

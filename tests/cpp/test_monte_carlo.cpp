@@ -131,6 +131,31 @@ TEST(MonteCarlo, NoSpreadKeepsEveryUnitAtItsBaseRank) {
     EXPECT_EQ(mc.mean_abs_shift(), 0.0);
 }
 
+TEST(MonteCarlo, GradesFollowBandsAndQuotasPerSample) {
+    Framework fw = nested();
+    fw.grading.bands = {{"excellent", "", 60}, {"good", "", 45}, {"pass", "", -unbounded}};
+    fw.grading.quotas = {{"excellent", 0.2, QuotaRounding::half_up, std::nullopt}};
+    fw.grading.pool = CohortScope::all;
+    const auto card = score(fw, nested_data(20, 12));
+    MonteCarloOptions o;
+    o.samples = 400;
+    // No spread: every sample grades exactly as the score card did.
+    const auto same = monte_carlo(card, {WeightUncertainty::uniform("", 0.0)}, o);
+    ASSERT_EQ(same.grade_ids, (std::vector<std::string>{"excellent", "good", "pass", ""}));
+    for (std::size_t u = 0; u < 20; ++u) EXPECT_EQ(same.p_grade(u, card.grade[u]), 1.0) << u;
+    // With spread: counts add up per unit, and at most 4 of 20 are excellent in any sample (the quota).
+    const auto mc = monte_carlo(card, {WeightUncertainty::dirichlet("", 3.0)}, o);
+    std::int64_t excellent = 0;
+    for (std::size_t u = 0; u < 20; ++u) {
+        EXPECT_EQ(mc.grade_counts.row(static_cast<Eigen::Index>(u)).sum(), 400);
+        excellent += mc.grade_counts(static_cast<Eigen::Index>(u), 0);
+    }
+    EXPECT_LE(excellent, 4 * 400);
+    EXPECT_GT(excellent, 0);
+    o.grades = false;
+    EXPECT_TRUE(monte_carlo(card, {WeightUncertainty::dirichlet("", 3.0)}, o).grade_ids.empty());
+}
+
 TEST(MonteCarlo, ResultsDoNotDependOnTheThreadCountOrBlockOrder) {
     const auto card = score(nested(), nested_data(60, 5));
     MonteCarloOptions o;

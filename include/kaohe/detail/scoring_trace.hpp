@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kaohe/dataset.hpp"
+#include "kaohe/framework.hpp"
 #include "kaohe/leaf_scoring.hpp"
 
 namespace kaohe::detail {
@@ -15,6 +16,10 @@ struct ScoringTrace {
     std::vector<LeafColumn> columns;              // one per leaf, in ScoreCard::leaves order
     std::vector<std::vector<double>> scored_max;  // the maxima [category][node] the rules were scored with
     std::vector<std::size_t> leaf_lines;          // per unit: explanation lines written while scoring leaves
+    // What grading needs besides the totals, so that Monte Carlo can grade sampled totals the same way:
+    std::vector<std::vector<FiredVeto>> fixed_vetoes;  // per unit: vetoes fired by events or data items
+    std::vector<const Veto*> total_vetoes;             // vetoes whose condition reads the total
+    std::vector<const Event*> grade_overrides;         // per unit: a `grade` event, or null
 };
 
 }  // namespace kaohe::detail

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@
 #include "kaohe/detail/parallel_blocks.hpp"
 #include "kaohe/detail/random.hpp"
 #include "kaohe/detail/reweighting_model.hpp"
+#include "kaohe/detail/scoring_trace.hpp"
+#include "kaohe/grading.hpp"
+#include "kaohe/leaf_scoring.hpp"
+#include "kaohe/rounding.hpp"
 #include "kaohe/scorecard.hpp"
 #include "kaohe/sensitivity/weight_uncertainty.hpp"
 
@@ -39,6 +44,9 @@ struct MonteCarloOptions {
     unsigned threads = 0;     // 0 = all hardware threads; results do not depend on it
     std::size_t block = 256;  // samples per block: one random stream and one matrix product per block
     RankScope scope = RankScope::automatic;
+    // Count each unit's grade per sample (bands, vetoes, quotas and overrides, as in scoring). Costs a sort and
+    // a grading pass per sample; ignored when the framework has no grade bands.
+    bool grades = true;
     // Called on the calling thread with (blocks done, blocks); return false to stop (throws `cancelled`).
     std::function<bool(std::size_t, std::size_t)> progress;
 };
@@ -56,6 +64,18 @@ struct MonteCarloResult {
     // rank_counts(u, r - 1): samples in which unit u had rank r (competition ranks: ties share the best).
     // Rows of unranked units (disqualified, outside every pool) are zero.
     CountMatrix rank_counts;
+    // grade_counts(u, g): samples in which unit u got grade grade_ids[g] ("" = not graded, e.g. disqualified).
+    // Empty when grades were not counted.
+    std::vector<std::string> grade_ids;
+    CountMatrix grade_counts;
+    // P(grade) for one unit, by grade id.
+    [[nodiscard]] double p_grade(std::size_t u, const std::string& grade) const {
+        for (std::size_t g = 0; g < grade_ids.size(); ++g)
+            if (grade_ids[g] == grade)
+                return static_cast<double>(grade_counts(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(g))) /
+                       static_cast<double>(samples);
+        throw data_error({{}, "grade '" + grade + "'"}, "no such grade in this study");
+    }
 
     [[nodiscard]] std::size_t find_unit(const std::string& id) const {
         for (std::size_t i = 0; i < unit_ids.size(); ++i)
@@ -128,6 +148,84 @@ inline void rank_pools(const ReweightingModel& model, const Eigen::MatrixXd& tot
     for (std::size_t p = 0; p < pools.size(); ++p) rankers[p].rank(col + pools[p].first, rank + pools[p].first);
 }
 
+// Grades of every unit for one sample's totals, decided as scoring decides them (grading.hpp), with the
+// vetoes fired by events and data items fixed and the vetoes on the total checked again.
+class SampleGrader {
+public:
+    SampleGrader(const ScoreCard& card, const ReweightingModel& model)
+        : card_(card), fw_(*card.framework), trace_(*card.trace), model_(model) {
+        const std::size_t n = card.units.size();
+        base_.unit_ids.reserve(n);
+        for (const auto& u : card.units) base_.unit_ids.push_back(u.id);
+        base_.pool.resize(n);
+        base_.in_pool.resize(n);
+        for (std::size_t u = 0; u < n; ++u) {
+            base_.pool[u] = fw_.grading.pool == CohortScope::all ? 0 : card.unit_category[u];
+            base_.in_pool[u] = card.units[u].in_pool;
+        }
+        base_.disqualified = card.disqualified;
+        base_.override_grade = trace_.grade_overrides;
+        base_.override_grade.resize(n, nullptr);
+        base_.score.resize(n);
+        for (std::size_t u = 0; u < n; ++u) base_.score[u] = card.total(static_cast<Eigen::Index>(u));
+        for (const auto& b : fw_.grading.bands) ids_.push_back(b.id);
+        ids_.emplace_back();  // not graded
+    }
+    [[nodiscard]] const std::vector<std::string>& grade_ids() const { return ids_; }
+
+    // Adds one to counts[u * grades + g] for each unit's grade g, for totals(:, s).
+    void grade(const Eigen::MatrixXd& totals, Eigen::Index s, std::vector<std::uint32_t>& counts) {
+        in_ = base_;
+        const auto& ranked = model_.ranked_units();
+        for (std::size_t i = 0; i < ranked.size(); ++i) in_.score[ranked[i]] = totals(static_cast<Eigen::Index>(i), s);
+        if (fw_.ranking.on_rounded_total && fw_.rounding.total)
+            for (double& v : in_.score) v = round_half_up(v, *fw_.rounding.total);
+        in_.vetoes = trace_.fixed_vetoes;
+        in_.vetoes.resize(in_.score.size());
+        for (const Veto* v : trace_.total_vetoes)
+            for (std::size_t u = 0; u < in_.score.size(); ++u)
+                if (compare(in_.score[u], v->when->op, v->when->value))
+                    in_.vetoes[u].push_back({v, "total " + num(in_.score[u]), true});
+        order_.assign(ranked.begin(), ranked.end());
+        std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+            return in_.score[a] != in_.score[b] ? in_.score[a] > in_.score[b] : a < b;
+        });
+        in_.rank_order = order_;
+        in_.rank.assign(in_.score.size(), std::numeric_limits<double>::quiet_NaN());
+        // competition ranks within each quota pool, from the order
+        std::vector<std::size_t> seen(card_.weights.categories.size() + 1, 0);
+        std::vector<double> last(seen.size(), std::numeric_limits<double>::quiet_NaN()), last_rank(seen.size(), 0);
+        for (std::size_t u : order_) {
+            const std::size_t p = in_.pool[u];
+            ++seen[p];
+            if (in_.score[u] != last[p]) last_rank[p] = static_cast<double>(seen[p]);
+            last[p] = in_.score[u];
+            in_.rank[u] = last_rank[p];
+        }
+        explain_.assign(in_.score.size(), {});
+        warnings_.clear();
+        const auto grades = assign_grades(fw_, in_, explain_, warnings_);
+        const std::size_t g = ids_.size();
+        for (std::size_t u = 0; u < grades.size(); ++u) {
+            std::size_t k = g - 1;
+            for (std::size_t j = 0; j + 1 < g; ++j)
+                if (ids_[j] == grades[u]) k = j;
+            ++counts[u * g + k];
+        }
+    }
+
+private:
+    const ScoreCard& card_;
+    const Framework& fw_;
+    const ScoringTrace& trace_;
+    const ReweightingModel& model_;
+    GradingInput base_, in_;
+    std::vector<std::string> ids_;
+    std::vector<std::size_t> order_;
+    std::vector<std::vector<ExplainLine>> explain_;
+    std::vector<std::string> warnings_;
+};
+
 inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
     std::vector<BucketRanker> out;
     for (const auto& p : model.pools()) out.emplace_back(p.second);
@@ -154,17 +252,24 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
     const std::size_t blocks = (options.samples + options.block - 1) / options.block;
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+    const bool grading = options.grades && !card.framework->grading.bands.empty() && card.trace;
     struct Thread {
         detail::ModelWorkspace ws;
         std::vector<detail::BucketRanker> rankers;
         std::vector<std::int32_t> rank;
         std::vector<std::uint32_t> hist;  // ranked row x width
+        std::optional<detail::SampleGrader> grader;
+        std::vector<std::uint32_t> grades;  // unit x grade
     };
     std::vector<Thread> state(threads);
     for (auto& t : state) {
         t.rankers = detail::make_rankers(model);
         t.rank.resize(n);
         t.hist.assign(n * width, 0);
+        if (grading) {
+            t.grader.emplace(card, model);
+            t.grades.assign(card.units.size() * t.grader->grade_ids().size(), 0);
+        }
     }
     detail::run_blocks(
         blocks, threads,
@@ -179,6 +284,7 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                 detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
                 std::uint32_t* h = t.hist.data();
                 for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
+                if (grading) t.grader->grade(t.ws.totals, s, t.grades);
             }
         },
         options.progress);
@@ -194,12 +300,31 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                                               std::numeric_limits<double>::quiet_NaN());
     out.rank_counts = CountMatrix::Zero(static_cast<Eigen::Index>(card.units.size()), static_cast<Eigen::Index>(width));
     const auto& ranked = model.ranked_units();
+    // Base ranks the way samples are ranked (competition ties, full precision), so shifts compare like with like.
+    std::vector<std::int32_t> base(n);
+    {
+        Eigen::MatrixXd t(static_cast<Eigen::Index>(n), 1);
+        for (std::size_t i = 0; i < n; ++i)
+            t(static_cast<Eigen::Index>(i), 0) = card.total(static_cast<Eigen::Index>(ranked[i]));
+        auto rankers = detail::make_rankers(model);
+        detail::rank_pools(model, t, 0, rankers, base.data());
+    }
     for (std::size_t i = 0; i < n; ++i) {
         const auto u = static_cast<Eigen::Index>(ranked[i]);
-        out.base_rank(u) = by_category ? card.rank_in_category(u) : card.rank(u);
+        out.base_rank(u) = base[i];
         for (const Thread& t : state)
             for (std::size_t r = 0; r < width; ++r)
                 out.rank_counts(u, static_cast<Eigen::Index>(r)) += t.hist[i * width + r];
+    }
+    if (grading) {
+        out.grade_ids = state[0].grader->grade_ids();
+        const std::size_t g = out.grade_ids.size();
+        out.grade_counts =
+            CountMatrix::Zero(static_cast<Eigen::Index>(card.units.size()), static_cast<Eigen::Index>(g));
+        for (const Thread& t : state)
+            for (std::size_t u = 0; u < card.units.size(); ++u)
+                for (std::size_t k = 0; k < g; ++k)
+                    out.grade_counts(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) += t.grades[u * g + k];
     }
     return out;
 }

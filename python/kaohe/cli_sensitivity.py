@@ -1,0 +1,161 @@
+"""The ``kaohe whatif``, ``kaohe stability`` and ``kaohe uncertainty`` commands (registered by kaohe.cli)."""
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any, TextIO
+
+import pandas as pd
+
+from . import cli
+
+
+def _fmt(x: Any, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+def _rank(x: float) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else str(int(x))
+
+
+def cmd_whatif(args: argparse.Namespace, out: TextIO) -> int:
+    card = cli._score(args)
+    after = card.what_if(args.set, policy=args.policy)
+    table = card.compare(after, drivers=args.drivers)
+    names = card.units["name"]
+    moved = table[(table["rank_before"] != table["rank_after"]) | (table["grade_before"] != table["grade_after"])]
+    rows = table if args.all else moved
+    rows = rows.sort_values("rank_after", na_position="last")
+    out.write(f"what-if: {', '.join(args.set)} (policy {args.policy})\n")
+    out.write(f"{len(moved)} of {len(table)} units change rank or grade\n\n")
+    if len(rows):
+        body = []
+        for uid, r in rows.iterrows():
+            crossed = "band" if r["crossed_band"] else ("quota" if r["crossed_quota"] else "")
+            body.append([str(uid), str(names.get(uid, "") or ""),
+                         f"{_fmt(r['total_before'])} -> {_fmt(r['total_after'])}",
+                         f"{_rank(r['rank_before'])} -> {_rank(r['rank_after'])}",
+                         f"{r['grade_before'] or '-'} -> {r['grade_after'] or '-'}", crossed, r["drivers"]])
+        out.write(cli.format_table(["unit", "name", "total", "rank", "grade", "crossed", "drivers"], body,
+                                   [False, False, True, True, False, False, False]) + "\n")
+    for w in after.warnings:
+        cli._warn(w)
+    if args.out:
+        table.to_csv(args.out, encoding="utf-8-sig")
+    return cli.EXIT_OK
+
+
+def cmd_stability(args: argparse.Namespace, out: TextIO) -> int:
+    card = cli._score(args)
+    table = card.stability(args.node or None, category=args.category, top_k=args.top_k)
+    for node, r in table.iterrows():
+        points = "" if math.isnan(r["points"]) else f" = {r['points']:.4g} points"
+        out.write(f"{node}: share {r['share']:.4g}{points}\n")
+        for what, label in (("ranking", "ranking"), ("top_k", f"top {args.top_k}"), ("grades", "grades")):
+            out.write(f"  {label:<9} unchanged for shares in ({r[what + '_lower']:.6g}, {r[what + '_upper']:.6g})\n")
+            for end in ("lower", "upper"):
+                swap = r[f"{what}_{end}_swap"]
+                if swap:
+                    out.write(f"    at {r[what + '_' + end]:.6g}: {swap}\n")
+    if args.out:
+        table.to_csv(args.out, encoding="utf-8-sig")
+    return cli.EXIT_OK
+
+
+def cmd_uncertainty(args: argparse.Namespace, out: TextIO) -> int:
+    from .sensitivity import Dirichlet, Uniform
+
+    card = cli._score(args)
+    nodes = args.node or [""]
+    weights = [Uniform(n, args.uniform) if args.uniform is not None else Dirichlet(n, args.concentration)
+               for n in nodes]
+    mc = card.monte_carlo(weights, samples=args.samples, seed=args.seed, threads=args.threads,
+                          progress=not args.quiet)
+    summary = mc.summary(top_k=args.top_k)
+    names = card.units["name"]
+    grades = mc.grade_probabilities
+    head = ["unit", "name", "base", "median", "5-95%", "mean |shift|", f"P(top {args.top_k})"]
+    best = grades.columns[0] if len(grades.columns) else None
+    if best is not None:
+        head.append(f"P({best})")
+    body = []
+    for uid, r in summary.iterrows():
+        row = [str(uid), str(names.get(uid, "") or ""), _rank(r["base_rank"]), _rank(r["median_rank"]),
+               f"{_rank(r['rank_p05'])}-{_rank(r['rank_p95'])}", _fmt(r["mean_abs_shift"]),
+               _fmt(r[f"p_top_{args.top_k}"], 3)]
+        if best is not None:
+            row.append(_fmt(float(grades.loc[uid, best]), 3))
+        body.append(row)
+    if args.top:
+        body = body[: args.top]
+    out.write(f"Monte Carlo: {mc.samples} samples, seed {mc.seed}, {', '.join(repr(w) for w in weights)}\n")
+    out.write(f"mean absolute rank shift: {mc.mean_abs_shift:.4g}\n\n")
+    out.write(cli.format_table(head, body, [False, False] + [True] * (len(head) - 2)) + "\n")
+    if args.out:
+        pd.concat([summary, grades.add_prefix("p_grade_")], axis=1).to_csv(args.out, encoding="utf-8-sig")
+    return cli.EXIT_OK
+
+
+def register(sub: Any, fmt: Any, framework_help: str, results_help: str) -> None:
+    p = sub.add_parser("whatif", help="re-weight or change rules and show who moves and why", formatter_class=fmt,
+                       epilog=cli.EPILOG,
+                       description="Score RESULTS on FRAMEWORK, apply the changes, and list the units whose rank or "
+                                   "grade changes: totals, ranks and grades before -> after, band or quota "
+                                   "crossings, and the nodes that drove the change. Weight changes keep every "
+                                   "leaf's ratio; rule changes re-score the data.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", help=results_help)
+    p.add_argument("--set", "-s", metavar="PATH=VALUE", action="append", required=True,
+                   help="a change: rule_of_law=15 (in the node's own terms), rule_of_law=15%% (share of its "
+                        "parent), rule_of_law@town=15 (one category), court_rate.rule.target=0.9 (a rule "
+                        "parameter); repeat for several")
+    p.add_argument("--policy", choices=("proportional", "explicit", "none"), default="proportional",
+                   help="what the siblings of a re-weighted node do (default: proportional)")
+    p.add_argument("--all", action="store_true", help="list every unit, not only those that move")
+    p.add_argument("--drivers", metavar="N", type=cli._positive_int, default=3,
+                   help="nodes listed as drivers per unit (default 3)")
+    p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the full comparison as CSV")
+    cli._data_options(p)
+    p.set_defaults(func=cmd_whatif)
+
+    p = sub.add_parser("stability", help="exact weight intervals that keep the ranking, top k and grades",
+                       formatter_class=fmt, epilog=cli.EPILOG,
+                       description="For each node (default: every node with a sibling), the exact interval of "
+                                   "its share of its parent over which the ranking, the top-k set and the grades "
+                                   "stay unchanged, with the units that meet at each end.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", help=results_help)
+    p.add_argument("--node", metavar="NODE", action="append", help="node id or path; repeat for several")
+    p.add_argument("--category", metavar="CAT", help="analyse the weight of one category only")
+    p.add_argument("--top-k", metavar="K", type=cli._positive_int, default=10, help="size of the top set (10)")
+    p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the intervals as CSV")
+    cli._data_options(p)
+    p.set_defaults(func=cmd_stability)
+
+    p = sub.add_parser("uncertainty", help="Monte Carlo rank intervals under sampled weights", formatter_class=fmt,
+                       epilog=cli.EPILOG,
+                       description="Sample the weights of the given nodes' children (Dirichlet around the "
+                                   "framework's weights, or uniform +-x%%) and report each unit's median rank, "
+                                   "5-95%% rank interval, mean absolute rank shift and P(top k). Shows a progress "
+                                   "bar on stderr; Ctrl-C stops cleanly.")
+    p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
+    p.add_argument("results", metavar="RESULTS", help=results_help)
+    p.add_argument("--node", metavar="NODE", action="append",
+                   help="node whose children's weights are sampled (default: the root); repeat for several")
+    p.add_argument("--concentration", metavar="C", type=float, default=50.0,
+                   help="Dirichlet concentration (default 50; larger = closer to the framework's weights)")
+    p.add_argument("--uniform", metavar="X", type=float,
+                   help="sample each weight x U(1-X, 1+X) instead, then renormalise")
+    p.add_argument("--samples", metavar="N", type=cli._positive_int, default=10000, help="samples (10000)")
+    p.add_argument("--seed", metavar="S", type=int, default=1, help="random seed (1)")
+    p.add_argument("--threads", metavar="T", type=int, default=0, help="threads (0 = all; results do not change)")
+    p.add_argument("--top-k", metavar="K", type=cli._positive_int, default=3, help="report P(rank <= K) (3)")
+    p.add_argument("--top", metavar="N", type=cli._positive_int, help="print only the first N units")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the per-unit summary as CSV")
+    cli._data_options(p)
+    p.set_defaults(func=cmd_uncertainty)
