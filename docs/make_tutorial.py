@@ -44,6 +44,24 @@ CELLS = [
         "ax = plots.contributions(card, top=15)\n"
         "ax.figure"),
     new_code_cell("ax = plots.rank_vs_score(card)\nax.figure"),
+    new_markdown_cell("## What if rule of law were worth 15 instead of 11?\n\nA weight change keeps every "
+                      "indicator's ratio and re-aggregates; `compare` says who moves, who crosses a grade band or a "
+                      "quota line, and which nodes drove it (docs/whatif-district.md)."),
+    new_code_cell(
+        "after = card.what_if({'rule_of_law': 15})\n"
+        "changes = card.compare(after)\n"
+        "changes[changes.grade_before != changes.grade_after][['total_before', 'total_after', 'grade_before', "
+        "'grade_after', 'drivers']]"),
+    new_markdown_cell("How far could the 11% move before any rank or grade changes? Exactly:"),
+    new_code_cell("card.stability(['rule_of_law'], top_k=5)[['share', 'ranking_lower', 'ranking_upper', "
+                  "'grades_lower', 'grades_upper', 'grades_upper_swap']]"),
+    new_markdown_cell("## How much of the ranking is an artefact of the weights?\n\nSample the top-level weights "
+                      "around the framework's (Dirichlet, concentration 50) and look at each unit's rank interval "
+                      "and its chance of an excellent grade, quotas applied."),
+    new_code_cell(
+        "mc = card.monte_carlo(kaohe.Dirichlet('', 50), samples=20_000, seed=1, progress=False)\n"
+        "mc.summary(top_k=3).join(mc.grade_probabilities[['excellent']]).head(10)"),
+    new_code_cell("ax = plots.rank_intervals(mc, top=20)\nax.figure"),
     new_markdown_cell("## Export\n\nThe ranked table, the points per indicator and every explanation go to one "
                       "workbook."),
     new_code_cell(

@@ -267,6 +267,11 @@ def compare(before: "ScoreCard", after: "ScoreCard", *, drivers: int = 5) -> pd.
     """Per unit: total, rank and grade before and after, who crossed a grade band or a quota line, and the
     nodes whose points changed most (``drivers`` of them, largest first), as a DataFrame indexed by unit."""
     units, _notes = _core.compare(before._core, after._core, drivers)
+    root = before.framework.to_dict()["root"]["id"] + "/"
+
+    def short(path: str) -> str:  # "district/rule_of_law" -> "rule_of_law"
+        return path[len(root):] if path.startswith(root) else path
+
     rows = []
     for u in units:
         rows.append({
@@ -278,8 +283,9 @@ def compare(before: "ScoreCard", after: "ScoreCard", *, drivers: int = 5) -> pd.
             "rank_in_category_before": u["rank_in_category_before"],
             "rank_in_category_after": u["rank_in_category_after"],
             "grade_before": u["grade_before"] or None, "grade_after": u["grade_after"] or None,
+            "band_before": u["band_before"] or None, "band_after": u["band_after"] or None,
             "crossed_band": u["crossed_band"], "crossed_quota": u["crossed_quota"],
-            "drivers": "; ".join(f"{p} {b2 - b1:+.4g}" for p, b1, b2 in u["drivers"]),
+            "drivers": "; ".join(f"{short(p)} {b2 - b1:+.4g}" for p, b1, b2 in u["drivers"]),
         })
     return pd.DataFrame(rows).set_index("unit")
 
@@ -303,7 +309,7 @@ def _swap_text(swap: Optional[Dict[str, Any]]) -> Optional[str]:
         return None
     if swap["below"]:
         return f"{swap['below']} reaches {swap['above']} ({swap['what']})"
-    return f"{swap['above']} reaches {swap['what']}"
+    return f"{swap['above']} crosses {swap['what']}"
 
 
 def stability(card: "ScoreCard", nodes: Optional[Sequence[str]] = None, *, category: Optional[str] = None,

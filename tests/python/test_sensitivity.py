@@ -92,7 +92,7 @@ def test_compare_reports_crossings_and_drivers():
     assert u1["change"] == pytest.approx(5.5)
     assert bool(u1["crossed_band"]) and not bool(u1["crossed_quota"])
     assert u1["grade_after"] == "pass"  # in the band but over the quota
-    assert u1["drivers"].startswith("root/A +7.5")
+    assert u1["drivers"].startswith("A +7.5")
     assert table.loc["u3", "rank_after"] == 1
 
 
