@@ -228,7 +228,9 @@ TEST(AhpRandomIndex, NoLimitOfFifteenCriteriaButNoInventedRi) {
     expect_mentions(error_message<kaohe::data_error>([] { (void)RandomIndex::value(-1); }), {"random index", "-1"});
     expect_mentions(error_message<kaohe::data_error>([] { (void)RandomIndex::named("saaty"); }),
                     {"unknown random index table 'saaty'", "saaty_1980"});
-    Eigen::MatrixXd three = consistent_from(Eigen::Vector3d(1, 2, 3));
+    Eigen::VectorXd w3(3);
+    w3 << 1, 2, 3;
+    Eigen::MatrixXd three = consistent_from(w3);
     expect_mentions(error_message<kaohe::data_error>([&] { (void)priorities(three, {}, with(RandomIndex::value(0))); }),
                     {"must be positive"});
 }
