@@ -5,6 +5,7 @@
 // ratios, and bench/RESULTS.md records them.
 //
 //   kaohe_mc_bench [--units N] [--indicators L] [--samples S] [--threads T] [--concentration C] [--seed K]
+//                  [--block B]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     unsigned threads = 0;
     double concentration = 50;
     std::uint64_t seed = 1;
+    std::size_t block = 256;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         const char* v = argv[i + 1];
@@ -80,6 +82,8 @@ int main(int argc, char** argv) {
             concentration = std::strtod(v, nullptr);
         else if (a == "--seed")
             seed = std::strtoull(v, nullptr, 10);
+        else if (a == "--block")
+            block = std::strtoul(v, nullptr, 10);
         else {
             std::fprintf(stderr, "unknown option %s\n", argv[i]);
             return 64;
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
     opt.samples = samples;
     opt.seed = seed;
     opt.threads = threads;
+    opt.block = block;
     kaohe::WeightUncertainty root;
     root.concentration = concentration;
     auto t0 = clock_type::now();

@@ -193,6 +193,19 @@ TEST(MonteCarlo, HistogramsArePermutationsPerSample) {
     EXPECT_GT(mc.mean_abs_shift(), 0.0);
 }
 
+// More samples than a 16-bit counter holds: the per-thread counts are spilled into 64-bit totals.
+TEST(MonteCarlo, CountsSurviveTheSixteenBitSpill) {
+    const auto card = score(nested(), nested_data(4, 13));
+    MonteCarloOptions o;
+    o.samples = 140000;
+    o.block = 4096;
+    o.threads = 2;
+    const auto mc = monte_carlo(card, {WeightUncertainty::dirichlet("", 1.0)}, o);
+    for (Eigen::Index u = 0; u < 4; ++u) EXPECT_EQ(mc.rank_counts.row(u).sum(), 140000);
+    o.threads = 1;
+    EXPECT_TRUE(monte_carlo(card, {WeightUncertainty::dirichlet("", 1.0)}, o).rank_counts == mc.rank_counts);
+}
+
 // A unit that dominates every other on every indicator stays first whatever the weights.
 TEST(MonteCarlo, ADominatingUnitIsAlwaysFirst) {
     auto data = nested_data(20, 7);

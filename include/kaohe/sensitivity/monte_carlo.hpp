@@ -240,14 +240,13 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                                                   const std::vector<WeightUncertainty>& uncertain,
                                                   const MonteCarloOptions& options = {}) {
     if (options.samples == 0) throw data_error({}, "Monte Carlo needs at least one sample");
-    if (options.block == 0) throw data_error({}, "Monte Carlo block size must be at least 1");
+    if (options.block == 0 || options.block > 65535)
+        throw data_error({}, "Monte Carlo block size must be between 1 and 65535, got " + std::to_string(options.block));
     const bool by_category = detail::rank_by_category(card, options.scope);
     const detail::ReweightingModel model(card, uncertain, by_category);
     const std::size_t n = model.ranked();
     std::size_t width = 0;
     for (const auto& p : model.pools()) width = std::max(width, p.second);
-    if (options.samples > static_cast<std::size_t>(std::numeric_limits<std::uint32_t>::max()))
-        throw data_error({}, "at most 4294967295 samples per study (the histogram counters are 32-bit per thread)");
 
     const std::size_t blocks = (options.samples + options.block - 1) / options.block;
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -257,7 +256,17 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
         detail::ModelWorkspace ws;
         std::vector<detail::BucketRanker> rankers;
         std::vector<std::int32_t> rank;
-        std::vector<std::uint32_t> hist;  // ranked row x width
+        // Rank counts, ranked row x width: 16-bit counters keep the histogram small enough to stay in cache (the
+        // increments land on a different row per unit), spilled into 64-bit totals before they can overflow.
+        std::vector<std::uint16_t> hist;
+        std::vector<std::uint64_t> spilled;
+        std::size_t pending = 0;  // samples counted in `hist` since the last spill
+        void spill() {
+            if (spilled.empty()) spilled.assign(hist.size(), 0);
+            for (std::size_t k = 0; k < hist.size(); ++k) spilled[k] += hist[k];
+            std::fill(hist.begin(), hist.end(), std::uint16_t{0});
+            pending = 0;
+        }
         std::optional<detail::SampleGrader> grader;
         std::vector<std::uint32_t> grades;  // unit x grade
     };
@@ -280,15 +289,18 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
             detail::Xoshiro256pp rng(options.seed, b);
             model.draw(rng, t.ws, count);
             model.totals(t.ws);
+            if (t.pending + static_cast<std::size_t>(count) > std::numeric_limits<std::uint16_t>::max()) t.spill();
+            t.pending += static_cast<std::size_t>(count);
             for (Eigen::Index s = 0; s < count; ++s) {
                 detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
-                std::uint32_t* h = t.hist.data();
+                std::uint16_t* h = t.hist.data();
                 for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
                 if (grading) t.grader->grade(t.ws.totals, s, t.grades);
             }
         },
         options.progress);
 
+    for (auto& t : state) t.spill();
     MonteCarloResult out;
     for (const auto& u : card.units) out.unit_ids.push_back(u.id);
     out.samples = options.samples;
@@ -314,7 +326,7 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
         out.base_rank(u) = base[i];
         for (const Thread& t : state)
             for (std::size_t r = 0; r < width; ++r)
-                out.rank_counts(u, static_cast<Eigen::Index>(r)) += t.hist[i * width + r];
+                out.rank_counts(u, static_cast<Eigen::Index>(r)) += static_cast<std::int64_t>(t.spilled[i * width + r]);
     }
     if (grading) {
         out.grade_ids = state[0].grader->grade_ids();
