@@ -20,6 +20,7 @@
 
 #include <kaohe/score.hpp>
 #include <kaohe/sensitivity/monte_carlo.hpp>
+#include <kaohe/sensitivity/stability.hpp>
 
 namespace {
 
@@ -145,14 +146,23 @@ int main(int argc, char** argv) {
         for (auto& th : pool) th.join();
     }
     const double gemm_s = seconds_since(t0);
+
+    // Exact stability of every weight (all leaves' shares of the root), full ranking and top 10.
+    t0 = clock_type::now();
+    const auto intervals = kaohe::stability(card);
+    const double stability_s = seconds_since(t0);
+    double width = 0;
+    for (const auto& w : intervals) width += w.ranking.upper - w.ranking.lower;
     double sink_sum = 0;
     for (double x : sink) sink_sum += x;
 
     std::printf(
         "{\"units\": %zu, \"indicators\": %zu, \"samples\": %zu, \"threads\": %u, \"kaohe_seconds\": %.4f, "
         "\"gemm_seconds\": %.4f, \"ratio_to_gemm\": %.2f, \"peak_rss_mb\": %.1f, \"linear_path\": %s, "
-        "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"sink\": %.1f}\n",
+        "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"stability_seconds\": %.4f, \"stability_weights\": %zu, "
+        "\"mean_interval_width\": %.3g, \"sink\": %.1f}\n",
         units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, kaohe_rss, mc.linear ? "true" : "false",
-        mc.mean_abs_shift(), checksum, sink_sum);
+        mc.mean_abs_shift(), checksum, stability_s, intervals.size(), width / static_cast<double>(intervals.size()),
+        sink_sum);
     return 0;
 }

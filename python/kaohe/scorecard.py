@@ -218,12 +218,14 @@ class ScoreCard:
         return overtake(self, node, unit, over, category=category)
 
     def monte_carlo(self, weights: Any = None, *, samples: int = 10_000, seed: int = 1, threads: int = 0,
-                    scope: str = "auto", grades: bool = True, progress: Any = True) -> "MonteCarlo":
-        """Rank (and grade) histograms under sampled weights. See :func:`kaohe.sensitivity.monte_carlo`."""
+                    scope: str = "auto", grades: bool = True, alternatives: Any = None,
+                    progress: Any = True) -> "MonteCarlo":
+        """Rank (and grade) histograms under sampled weights, optionally also sampling discrete alternatives
+        (another normalisation, aggregation or missing-data policy). See :func:`kaohe.sensitivity.monte_carlo`."""
         from .sensitivity import monte_carlo
 
         return monte_carlo(self, weights, samples=samples, seed=seed, threads=threads, scope=scope, grades=grades,
-                           progress=progress)
+                           alternatives=alternatives, progress=progress)
 
     def sobol(self, weights: Any = None, *, base_samples: int = 1024, seed: int = 1, threads: int = 0,
               scope: str = "auto", progress: Any = True) -> "Sobol":

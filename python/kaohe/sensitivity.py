@@ -359,6 +359,7 @@ class MonteCarlo:
         self._core = core
         self._card = card
         self._grade_ids: List[str] = list(core.grade_ids)
+        self._alternatives: List[str] = ["base"]
         self._grade_counts: np.ndarray = core.grade_counts
 
     @property
@@ -373,6 +374,12 @@ class MonteCarlo:
     def arrays(self) -> Dict[str, np.ndarray]:
         """Zero-copy read-only views: ``rank_counts`` (int64, units x positions), ``base_rank``."""
         return {"rank_counts": self._core.rank_counts, "base_rank": self._core.base_rank}
+
+    @property
+    def alternative_samples(self) -> pd.Series:
+        """Samples that used the base framework and each discrete alternative (empty without alternatives)."""
+        counts = list(self._core.alternative_samples)
+        return pd.Series(counts, index=self._alternatives[: len(counts)], name="samples", dtype="int64")
 
     @property
     def inputs(self) -> pd.DataFrame:
@@ -452,21 +459,29 @@ class MonteCarlo:
 
 def monte_carlo(card: "ScoreCard", weights: Uncertain = None, *, samples: int = 10_000, seed: int = 1,
                 threads: int = 0, scope: str = "auto", grades: bool = True,
-                progress: ProgressArg = True) -> MonteCarlo:
+                alternatives: Optional[Mapping[str, Changes]] = None, progress: ProgressArg = True) -> MonteCarlo:
     """Sample the uncertain ``weights`` (default: Dirichlet(50) on the root's children) ``samples`` times and
     count every unit's rank (and grade, quotas applied) in each sample.
 
     Results are identical for a given ``seed`` whatever ``threads`` is. Runs without the GIL; ``progress``
     shows a bar (True), calls your function(done, total) (return False to stop: :class:`kaohe.Cancelled`), or
     nothing (False). Ctrl-C stops the run and raises KeyboardInterrupt.
+
+    ``alternatives`` samples discrete choices as COINr does: name -> changes (the same forms as
+    :func:`what_if`, e.g. ``{"geometric": {"district.aggregation": "geometric"}, "zscore":
+    {"court_rate.rule.method": "zscore"}}``). Each sample uses the base framework or one alternative, chosen
+    uniformly, with the same sampled weights; :attr:`MonteCarlo.alternative_samples` counts them.
     """
+    variants = {str(name): what_if(card, changes) for name, changes in (alternatives or {}).items()}
     callback, state = _progress(progress, "Monte Carlo")
     try:
-        core = _core.monte_carlo(card._core, _uncertain_rows(weights), int(samples), int(seed), int(threads), 256,
-                                 scope, callback, grades)
+        core = _core.monte_carlo(card._core, _uncertain_rows(weights), samples=int(samples), seed=int(seed),
+                                 threads=int(threads), scope=scope, progress=callback, grades=bool(grades),
+                                 alternatives=[v._core for v in variants.values()])
     finally:
         _close(state)
     mc = MonteCarlo(core, card)
+    mc._alternatives = ["base", *variants]
     return mc
 
 
@@ -514,8 +529,8 @@ def sobol(card: "ScoreCard", weights: Uncertain = None, *, base_samples: int = 1
     re-weightings. Same threading, progress and interruption behaviour as :func:`monte_carlo`."""
     callback, state = _progress(progress, "Sobol")
     try:
-        core = _core.sobol(card._core, _uncertain_rows(weights), int(base_samples), int(seed), int(threads), 8, scope,
-                           callback)
+        core = _core.sobol(card._core, _uncertain_rows(weights), base_samples=int(base_samples), seed=int(seed),
+                           threads=int(threads), scope=scope, progress=callback)
     finally:
         _close(state)
     return Sobol(core)

@@ -245,15 +245,19 @@ void register_sensitivity(py::module_& m) {
             "rank_counts",
             [](py::handle self) { return counts_view(self.cast<const MonteCarloHandle&>().result.rank_counts, self); })
         .def_property_readonly("grade_ids", [](const MonteCarloHandle& h) { return h.result.grade_ids; })
+        .def_property_readonly("alternative_samples",
+                               [](const MonteCarloHandle& h) { return h.result.alternative_samples; })
         .def_property_readonly("grade_counts", [](py::handle self) {
             return counts_view(self.cast<const MonteCarloHandle&>().result.grade_counts, self);
         });
     m.def(
         "monte_carlo",
         [](const CardHandle& card, const std::vector<UncertainRow>& rows, std::size_t samples, std::uint64_t seed,
-           unsigned threads, std::size_t block, const std::string& scope, py::object progress, bool grades) {
+           unsigned threads, std::size_t block, const std::string& scope, py::object progress, bool grades,
+           const std::vector<CardHandle>& alternatives) {
             MonteCarloOptions o;
             o.grades = grades;
+            for (const auto& a : alternatives) o.alternatives.push_back(a.card);
             o.samples = samples;
             o.seed = seed;
             o.threads = threads;
@@ -265,7 +269,8 @@ void register_sensitivity(py::module_& m) {
             return run_released(p, [&] { return MonteCarloHandle{monte_carlo(card_of(card), uncertain, o)}; });
         },
         py::arg("card"), py::arg("uncertain"), py::arg("samples") = 10000, py::arg("seed") = 1, py::arg("threads") = 0,
-        py::arg("block") = 256, py::arg("scope") = "auto", py::arg("progress") = py::none(), py::arg("grades") = true,
+        py::arg("block") = MonteCarloOptions{}.block, py::arg("scope") = "auto", py::arg("progress") = py::none(), py::arg("grades") = true,
+        py::arg("alternatives") = std::vector<CardHandle>{},
         "Monte Carlo rank histograms. Runs without the GIL; Ctrl-C stops it (KeyboardInterrupt).");
 
     py::class_<SobolHandle>(m, "SobolResult")
@@ -302,7 +307,7 @@ void register_sensitivity(py::module_& m) {
             return run_released(p, [&] { return SobolHandle{sobol(card_of(card), uncertain, o)}; });
         },
         py::arg("card"), py::arg("uncertain"), py::arg("base_samples") = 1024, py::arg("seed") = 1,
-        py::arg("threads") = 0, py::arg("block") = 8, py::arg("scope") = "auto", py::arg("progress") = py::none(),
+        py::arg("threads") = 0, py::arg("block") = SobolOptions{}.block, py::arg("scope") = "auto", py::arg("progress") = py::none(),
         "Sobol indices of each uncertain weight on each unit's rank. Runs without the GIL.");
 }
 

@@ -206,6 +206,30 @@ TEST(MonteCarlo, CountsSurviveTheSixteenBitSpill) {
     EXPECT_TRUE(monte_carlo(card, {WeightUncertainty::dirichlet("", 1.0)}, o).rank_counts == mc.rank_counts);
 }
 
+// Discrete alternatives: an alternative identical to the base changes nothing (the weight draws come first);
+// a geometric variant changes the histograms; cards of other units are refused.
+TEST(MonteCarlo, DiscreteAlternativesAreSampledWithTheSameWeights) {
+    const auto data = nested_data(25, 14);
+    const auto card = score(nested(), data);
+    MonteCarloOptions o;
+    o.samples = 3000;
+    const std::vector<WeightUncertainty> w{WeightUncertainty::dirichlet("", 4.0)};
+    const auto plain = monte_carlo(card, w, o);
+    o.alternatives = {std::make_shared<const ScoreCard>(score(nested(), data))};
+    const auto same = monte_carlo(card, w, o);
+    EXPECT_TRUE(same.rank_counts == plain.rank_counts);
+    ASSERT_EQ(same.alternative_samples.size(), 2u);
+    EXPECT_EQ(same.alternative_samples[0] + same.alternative_samples[1], 3000);
+    EXPECT_NEAR(static_cast<double>(same.alternative_samples[1]) / 3000.0, 0.5, 0.05);
+    o.alternatives = {std::make_shared<const ScoreCard>(score(nested(Aggregation::geometric), data))};
+    const auto mixed = monte_carlo(card, w, o);
+    EXPECT_FALSE(mixed.rank_counts == plain.rank_counts);
+    EXPECT_EQ(mixed.rank_counts.rowwise().sum().minCoeff(), 3000);
+    o.alternatives = {std::make_shared<const ScoreCard>(score(nested(), nested_data(24, 14)))};
+    expect_mentions(error_message<data_error>([&] { (void)monte_carlo(card, w, o); }),
+                    {"alternative [0]", "24 units", "25"});
+}
+
 // A unit that dominates every other on every indicator stays first whatever the weights.
 TEST(MonteCarlo, ADominatingUnitIsAlwaysFirst) {
     auto data = nested_data(20, 7);

@@ -184,3 +184,14 @@ def test_study_plots_draw(district_card: kaohe.ScoreCard):
     assert len(ax.patches) == 2 * len(s.shift)
     with pytest.raises(kaohe.DataError):
         plots.sensitivity_bars(s, unit="nobody")
+
+
+def test_monte_carlo_samples_discrete_alternatives(district_card: kaohe.ScoreCard):
+    plain = district_card.monte_carlo(samples=3000, seed=2, progress=False)
+    same = district_card.monte_carlo(samples=3000, seed=2, progress=False, alternatives={"copy": {}})
+    assert (same.arrays["rank_counts"] == plain.arrays["rank_counts"]).all()
+    alt = district_card.monte_carlo(samples=3000, seed=2, progress=False,
+                                    alternatives={"geometric": {"district.aggregation": "geometric"}})
+    counts = alt.alternative_samples
+    assert list(counts.index) == ["base", "geometric"] and counts.sum() == 3000
+    assert (alt.arrays["rank_counts"] != plain.arrays["rank_counts"]).any()

@@ -9,6 +9,7 @@
 // category (Eigen GEMM). Otherwise each sample re-aggregates the tree with scaled maxima (aggregation.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -205,6 +206,13 @@ private:
             for (std::size_t u = 0; u < card_.units.size(); ++u)
                 if (card_.unit_category[u] == c && !std::isnan(card_.rank(static_cast<Eigen::Index>(u))))
                     ranked_.push_back(u);
+            // Rows in base-rank order: sampled totals are then nearly sorted (the ranker's passes touch memory in
+            // order), and a unit's sampled ranks stay near its row, so the rank histogram's hot cells lie along
+            // its diagonal and fit in cache. Ties keep unit order, so results do not depend on this order.
+            std::stable_sort(ranked_.begin() + static_cast<std::ptrdiff_t>(rows_[c].first), ranked_.end(),
+                             [&](std::size_t a, std::size_t b) {
+                                 return card_.total(static_cast<Eigen::Index>(a)) > card_.total(static_cast<Eigen::Index>(b));
+                             });
             rows_[c].second = ranked_.size() - rows_[c].first;
         }
         if (ranked_.empty()) throw data_error({}, "no unit is ranked, so there is no ranking to study");

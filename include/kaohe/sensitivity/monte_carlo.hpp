@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ struct MonteCarloOptions {
     // Count each unit's grade per sample (bands, vetoes, quotas and overrides, as in scoring). Costs a sort and
     // a grading pass per sample; ignored when the framework has no grade bands.
     bool grades = true;
+    // Discrete alternatives (as COINr samples them): score cards of the same units on variant frameworks (another
+    // normalisation, aggregation or missing-data policy). Each sample uses the base card or one of these, chosen
+    // uniformly at random, with the same sampled weights.
+    std::vector<std::shared_ptr<const ScoreCard>> alternatives;
     // Called on the calling thread with (blocks done, blocks); return false to stop (throws `cancelled`).
     std::function<bool(std::size_t, std::size_t)> progress;
 };
@@ -64,6 +69,8 @@ struct MonteCarloResult {
     // rank_counts(u, r - 1): samples in which unit u had rank r (competition ranks: ties share the best).
     // Rows of unranked units (disqualified, outside every pool) are zero.
     CountMatrix rank_counts;
+    // With discrete alternatives: samples that used the base card [0] and each alternative [1..].
+    std::vector<std::int64_t> alternative_samples;
     // grade_counts(u, g): samples in which unit u got grade grade_ids[g] ("" = not graded, e.g. disqualified).
     // Empty when grades were not counted.
     std::vector<std::string> grade_ids;
@@ -245,6 +252,27 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
     const bool by_category = detail::rank_by_category(card, options.scope);
     const detail::ReweightingModel model(card, uncertain, by_category);
     const std::size_t n = model.ranked();
+    // One model per discrete alternative; they must describe the same units, ranked, with the same inputs.
+    std::vector<std::unique_ptr<const detail::ReweightingModel>> variants;
+    for (std::size_t a = 0; a < options.alternatives.size(); ++a) {
+        const std::string where = "alternative [" + std::to_string(a) + "]";
+        const ScoreCard* alt = options.alternatives[a].get();
+        if (!alt) throw data_error({}, where + ": no score card");
+        if (alt->units.size() != card.units.size())
+            throw data_error({}, where + ": " + std::to_string(alt->units.size()) + " units, the base card has " +
+                                     std::to_string(card.units.size()));
+        for (std::size_t u = 0; u < card.units.size(); ++u)
+            if (alt->units[u].id != card.units[u].id)
+                throw data_error({}, where + ": unit " + std::to_string(u + 1) + " is '" + alt->units[u].id +
+                                         "' but '" + card.units[u].id + "' in the base card");
+        auto m = std::make_unique<const detail::ReweightingModel>(*alt, uncertain, by_category);
+        if (m->ranked_units() != model.ranked_units() || m->pools() != model.pools())
+            throw data_error({}, where + ": it ranks other units than the base card (a veto or pool differs)");
+        if (m->inputs() != model.inputs())
+            throw data_error({}, where + ": its uncertain weights have " + std::to_string(m->inputs()) +
+                                     " inputs, the base card's " + std::to_string(model.inputs()));
+        variants.push_back(std::move(m));
+    }
     std::size_t width = 0;
     for (const auto& p : model.pools()) width = std::max(width, p.second);
 
@@ -269,6 +297,9 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
         }
         std::optional<detail::SampleGrader> grader;
         std::vector<std::uint32_t> grades;  // unit x grade
+        detail::ModelWorkspace variant_ws;  // discrete alternatives: the samples that use one variant
+        std::vector<std::size_t> choice;
+        std::vector<std::int64_t> used;  // samples per variant (base first)
     };
     std::vector<Thread> state(threads);
     for (auto& t : state) {
@@ -288,7 +319,29 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
             const auto count = static_cast<Eigen::Index>(std::min(options.block, options.samples - first));
             detail::Xoshiro256pp rng(options.seed, b);
             model.draw(rng, t.ws, count);
-            model.totals(t.ws);
+            if (variants.empty()) {
+                model.totals(t.ws);
+            } else {
+                // Each sample's variant, drawn after its weights; samples of one variant are evaluated together.
+                const std::size_t k = variants.size() + 1;
+                t.choice.resize(static_cast<std::size_t>(count));
+                for (auto& c : t.choice) c = std::min(k - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(k)));
+                t.used.resize(k, 0);
+                t.ws.totals.resize(static_cast<Eigen::Index>(n), count);
+                std::vector<Eigen::Index> cols;
+                for (std::size_t v = 0; v < k; ++v) {
+                    cols.clear();
+                    for (Eigen::Index s = 0; s < count; ++s)
+                        if (t.choice[static_cast<std::size_t>(s)] == v) cols.push_back(s);
+                    if (cols.empty()) continue;
+                    t.used[v] += static_cast<std::int64_t>(cols.size());
+                    t.variant_ws.x.resize(t.ws.x.rows(), static_cast<Eigen::Index>(cols.size()));
+                    for (std::size_t c = 0; c < cols.size(); ++c) t.variant_ws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
+                    (v == 0 ? model : *variants[v - 1]).totals(t.variant_ws);
+                    for (std::size_t c = 0; c < cols.size(); ++c)
+                        t.ws.totals.col(cols[c]) = t.variant_ws.totals.col(static_cast<Eigen::Index>(c));
+                }
+            }
             if (t.pending + static_cast<std::size_t>(count) > std::numeric_limits<std::uint16_t>::max()) t.spill();
             t.pending += static_cast<std::size_t>(count);
             for (Eigen::Index s = 0; s < count; ++s) {
@@ -302,6 +355,11 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
 
     for (auto& t : state) t.spill();
     MonteCarloResult out;
+    if (!variants.empty()) {
+        out.alternative_samples.assign(variants.size() + 1, 0);
+        for (const Thread& t : state)
+            for (std::size_t v = 0; v < t.used.size(); ++v) out.alternative_samples[v] += t.used[v];
+    }
     for (const auto& u : card.units) out.unit_ids.push_back(u.id);
     out.samples = options.samples;
     out.seed = options.seed;
