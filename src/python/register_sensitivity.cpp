@@ -269,8 +269,8 @@ void register_sensitivity(py::module_& m) {
             return run_released(p, [&] { return MonteCarloHandle{monte_carlo(card_of(card), uncertain, o)}; });
         },
         py::arg("card"), py::arg("uncertain"), py::arg("samples") = 10000, py::arg("seed") = 1, py::arg("threads") = 0,
-        py::arg("block") = MonteCarloOptions{}.block, py::arg("scope") = "auto", py::arg("progress") = py::none(), py::arg("grades") = true,
-        py::arg("alternatives") = std::vector<CardHandle>{},
+        py::arg("block") = MonteCarloOptions{}.block, py::arg("scope") = "auto", py::arg("progress") = py::none(),
+        py::arg("grades") = true, py::arg("alternatives") = std::vector<CardHandle>{},
         "Monte Carlo rank histograms. Runs without the GIL; Ctrl-C stops it (KeyboardInterrupt).");
 
     py::class_<SobolHandle>(m, "SobolResult")
@@ -307,7 +307,8 @@ void register_sensitivity(py::module_& m) {
             return run_released(p, [&] { return SobolHandle{sobol(card_of(card), uncertain, o)}; });
         },
         py::arg("card"), py::arg("uncertain"), py::arg("base_samples") = 1024, py::arg("seed") = 1,
-        py::arg("threads") = 0, py::arg("block") = SobolOptions{}.block, py::arg("scope") = "auto", py::arg("progress") = py::none(),
+        py::arg("threads") = 0, py::arg("block") = SobolOptions{}.block, py::arg("scope") = "auto",
+        py::arg("progress") = py::none(),
         "Sobol indices of each uncertain weight on each unit's rank. Runs without the GIL.");
 }
 

@@ -421,6 +421,7 @@ TEST(McdaProperties, VectorisedXLogXMatchesTheScalarLoop) {
             EXPECT_EQ(std::get<3>(got)[j], std::get<3>(ref)[j]) << what;
         }
     };
-    check(run([&](double* s, double* t, double* mn, double* mx) { d::xlogx_block(x.data(), rows, n, n, s, t, mn, mx); }),
-          "eigen");
+    check(
+        run([&](double* s, double* t, double* mn, double* mx) { d::xlogx_block(x.data(), rows, n, n, s, t, mn, mx); }),
+        "eigen");
 }

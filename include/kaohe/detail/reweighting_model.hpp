@@ -211,7 +211,8 @@ private:
             // its diagonal and fit in cache. Ties keep unit order, so results do not depend on this order.
             std::stable_sort(ranked_.begin() + static_cast<std::ptrdiff_t>(rows_[c].first), ranked_.end(),
                              [&](std::size_t a, std::size_t b) {
-                                 return card_.total(static_cast<Eigen::Index>(a)) > card_.total(static_cast<Eigen::Index>(b));
+                                 return card_.total(static_cast<Eigen::Index>(a)) >
+                                        card_.total(static_cast<Eigen::Index>(b));
                              });
             rows_[c].second = ranked_.size() - rows_[c].first;
         }

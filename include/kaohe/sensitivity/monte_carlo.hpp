@@ -248,7 +248,8 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                                                   const MonteCarloOptions& options = {}) {
     if (options.samples == 0) throw data_error({}, "Monte Carlo needs at least one sample");
     if (options.block == 0 || options.block > 65535)
-        throw data_error({}, "Monte Carlo block size must be between 1 and 65535, got " + std::to_string(options.block));
+        throw data_error({},
+                         "Monte Carlo block size must be between 1 and 65535, got " + std::to_string(options.block));
     const bool by_category = detail::rank_by_category(card, options.scope);
     const detail::ReweightingModel model(card, uncertain, by_category);
     const std::size_t n = model.ranked();
@@ -325,7 +326,8 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                 // Each sample's variant, drawn after its weights; samples of one variant are evaluated together.
                 const std::size_t k = variants.size() + 1;
                 t.choice.resize(static_cast<std::size_t>(count));
-                for (auto& c : t.choice) c = std::min(k - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(k)));
+                for (auto& c : t.choice)
+                    c = std::min(k - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(k)));
                 t.used.resize(k, 0);
                 t.ws.totals.resize(static_cast<Eigen::Index>(n), count);
                 std::vector<Eigen::Index> cols;
@@ -336,7 +338,8 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                     if (cols.empty()) continue;
                     t.used[v] += static_cast<std::int64_t>(cols.size());
                     t.variant_ws.x.resize(t.ws.x.rows(), static_cast<Eigen::Index>(cols.size()));
-                    for (std::size_t c = 0; c < cols.size(); ++c) t.variant_ws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
+                    for (std::size_t c = 0; c < cols.size(); ++c)
+                        t.variant_ws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
                     (v == 0 ? model : *variants[v - 1]).totals(t.variant_ws);
                     for (std::size_t c = 0; c < cols.size(); ++c)
                         t.ws.totals.col(cols[c]) = t.variant_ws.totals.col(static_cast<Eigen::Index>(c));
