@@ -61,11 +61,15 @@ struct ModelWorkspace {
 
 class ReweightingModel {
 public:
-    ReweightingModel(const ScoreCard& card, const std::vector<WeightUncertainty>& uncertain, bool by_category)
+    // `rows_like`: another model (of a variant score card) whose row order this one must use, so that row i is the
+    // same unit in both; its ranked units must be exactly this card's.
+    ReweightingModel(const ScoreCard& card, const std::vector<WeightUncertainty>& uncertain, bool by_category,
+                     const ReweightingModel* rows_like = nullptr)
         : card_(card), fw_(*card.framework), by_category_(by_category) {
         if (uncertain.empty()) throw framework_error({fw_.source}, "no uncertain weights were given");
         build_groups(uncertain);
         build_units();
+        if (rows_like) adopt_rows(*rows_like);
         build_leaf_factors();
         fast_ = is_linear();
         if (fast_) build_points();
@@ -227,6 +231,20 @@ private:
                 if (r.second > 0) pools_.push_back(r);
         } else {
             pools_.emplace_back(0, ranked_.size());
+        }
+    }
+
+    void adopt_rows(const ReweightingModel& other) {
+        auto sorted = [](std::vector<std::size_t> v) {
+            std::sort(v.begin(), v.end());
+            return v;
+        };
+        if (sorted(ranked_) != sorted(other.ranked_) || rows_ != other.rows_ || pools_ != other.pools_)
+            throw data_error({}, "it ranks other units than the base card (a veto, pool or category differs)");
+        ranked_ = other.ranked_;
+        for (std::size_t i = 0; i < ranked_.size(); ++i) {
+            const auto u = static_cast<Eigen::Index>(ranked_[i]);
+            offset_(static_cast<Eigen::Index>(i)) = card_.total(u) - card_.weighted_total(u);
         }
     }
 

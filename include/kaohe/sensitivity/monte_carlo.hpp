@@ -239,6 +239,19 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
     return out;
 }
 
+// Ranks of the model's ranked units on the base weights, ranked as samples are (competition ties, full precision,
+// the same pools), so that rank shifts compare like with like.
+inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const ReweightingModel& model) {
+    const std::size_t n = model.ranked();
+    Eigen::MatrixXd t(static_cast<Eigen::Index>(n), 1);
+    for (std::size_t i = 0; i < n; ++i)
+        t(static_cast<Eigen::Index>(i), 0) = card.total(static_cast<Eigen::Index>(model.ranked_units()[i]));
+    std::vector<std::int32_t> out(n);
+    auto rankers = make_rankers(model);
+    rank_pools(model, t, 0, rankers, out.data());
+    return out;
+}
+
 }  // namespace detail
 
 // Samples the uncertain weights `options.samples` times and returns every unit's rank histogram.
@@ -266,9 +279,12 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
             if (alt->units[u].id != card.units[u].id)
                 throw data_error({}, where + ": unit " + std::to_string(u + 1) + " is '" + alt->units[u].id +
                                          "' but '" + card.units[u].id + "' in the base card");
-        auto m = std::make_unique<const detail::ReweightingModel>(*alt, uncertain, by_category);
-        if (m->ranked_units() != model.ranked_units() || m->pools() != model.pools())
-            throw data_error({}, where + ": it ranks other units than the base card (a veto or pool differs)");
+        std::unique_ptr<const detail::ReweightingModel> m;
+        try {
+            m = std::make_unique<const detail::ReweightingModel>(*alt, uncertain, by_category, &model);
+        } catch (const data_error& e) {
+            throw data_error({}, where + ": " + e.reason());
+        }
         if (m->inputs() != model.inputs())
             throw data_error({}, where + ": its uncertain weights have " + std::to_string(m->inputs()) +
                                      " inputs, the base card's " + std::to_string(model.inputs()));
@@ -373,15 +389,7 @@ inline std::vector<BucketRanker> make_rankers(const ReweightingModel& model) {
                                               std::numeric_limits<double>::quiet_NaN());
     out.rank_counts = CountMatrix::Zero(static_cast<Eigen::Index>(card.units.size()), static_cast<Eigen::Index>(width));
     const auto& ranked = model.ranked_units();
-    // Base ranks the way samples are ranked (competition ties, full precision), so shifts compare like with like.
-    std::vector<std::int32_t> base(n);
-    {
-        Eigen::MatrixXd t(static_cast<Eigen::Index>(n), 1);
-        for (std::size_t i = 0; i < n; ++i)
-            t(static_cast<Eigen::Index>(i), 0) = card.total(static_cast<Eigen::Index>(ranked[i]));
-        auto rankers = detail::make_rankers(model);
-        detail::rank_pools(model, t, 0, rankers, base.data());
-    }
+    const std::vector<std::int32_t> base = detail::base_ranks(card, model);
     for (std::size_t i = 0; i < n; ++i) {
         const auto u = static_cast<Eigen::Index>(ranked[i]);
         out.base_rank(u) = base[i];

@@ -156,16 +156,7 @@ template <class Draw, class Model>
     const bool by_category = detail::rank_by_category(card, options.scope);
     const detail::ReweightingModel model(card, uncertain, by_category);
     const std::size_t d = model.inputs(), n = model.ranked();
-    // Base ranks, for the rank shift.
-    std::vector<std::int32_t> base(n);
-    {
-        Eigen::VectorXd t(static_cast<Eigen::Index>(n));
-        for (std::size_t i = 0; i < n; ++i)
-            t(static_cast<Eigen::Index>(i)) = card.total(static_cast<Eigen::Index>(model.ranked_units()[i]));
-        Eigen::MatrixXd col = t;
-        auto rankers = detail::make_rankers(model);
-        detail::rank_pools(model, col, 0, rankers, base.data());
-    }
+    const std::vector<std::int32_t> base = detail::base_ranks(card, model);  // for the rank shift
     const std::size_t blocks = (options.base_samples + options.block - 1) / options.block;
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
