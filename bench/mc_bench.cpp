@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     const auto intervals = kaohe::stability(card);
     const double stability_s = seconds_since(t0);
     double width = 0;
-    for (const auto& w : intervals) width += w.ranking.upper - w.ranking.lower;
+    for (const auto& iv : intervals) width += iv.ranking.upper - iv.ranking.lower;
     double sink_sum = 0;
     for (double x : sink) sink_sum += x;
 
