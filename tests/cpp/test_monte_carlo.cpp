@@ -281,6 +281,25 @@ TEST(MonteCarlo, ProgressIsReportedAndCanCancel) {
                     {"stopped", "of 10 blocks"});
 }
 
+// A progress callback that throws (a Python callback that raises) stops the run with its exception, on any number
+// of threads, instead of terminating the process with worker threads still running.
+TEST(MonteCarlo, AnExceptionFromProgressStopsTheRunCleanly) {
+    const auto card = score(nested(), nested_data(10, 15));
+    for (unsigned threads : {1u, 2u, 4u}) {
+        MonteCarloOptions o;
+        o.samples = 5000;
+        o.block = 50;
+        o.threads = threads;
+        o.progress = [](std::size_t done, std::size_t) {
+            if (done >= 3) throw std::runtime_error("callback failed");
+            return true;
+        };
+        expect_mentions(
+            error_message<std::runtime_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet()}, o); }),
+            {"callback failed"});
+    }
+}
+
 TEST(MonteCarlo, BadStudiesAreRefusedWithTheReason) {
     const auto card = score(nested(), nested_data(5, 10));
     expect_mentions(

@@ -195,3 +195,14 @@ def test_monte_carlo_samples_discrete_alternatives(district_card: kaohe.ScoreCar
     counts = alt.alternative_samples
     assert list(counts.index) == ["base", "geometric"] and counts.sum() == 3000
     assert (alt.arrays["rank_counts"] != plain.arrays["rank_counts"]).any()
+
+
+def test_an_exception_in_the_progress_callback_reaches_the_caller():
+    card = small_card()
+
+    def broken(done, total):
+        raise ValueError("progress display failed")
+
+    with pytest.raises(ValueError, match="progress display failed"):
+        card.monte_carlo(samples=20_000, threads=2, progress=broken)
+    assert card.monte_carlo(samples=500, progress=False).samples == 500  # and nothing is left in a bad state

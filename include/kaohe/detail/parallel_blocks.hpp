@@ -21,7 +21,9 @@ namespace kaohe::detail {
 // Calls work(thread, block) for every block in [0, blocks) on `threads` threads (0 = hardware threads).
 // The calling thread is thread 0 and is the only one that calls `progress(done, blocks)`, between its
 // blocks, so a Python callback can take the GIL there. progress returning false stops the run: remaining
-// blocks are skipped and `cancelled` is thrown. An exception from any block stops the run and is rethrown.
+// blocks are skipped and `cancelled` is thrown. An exception from any block, or from progress itself (a Python
+// callback that raises), stops the run and is rethrown once every thread has been joined: an exception must never
+// leave while worker threads are still joinable, which would terminate the process (and a Jupyter kernel).
 template <class Work>
 void run_blocks(std::size_t blocks, unsigned threads, const Work& work,
                 const std::function<bool(std::size_t, std::size_t)>& progress) {
@@ -31,6 +33,21 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work,
     std::atomic<bool> stop{false};
     std::exception_ptr failure;
     std::mutex failure_mutex;
+    auto fail = [&] {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+    };
+    // progress(done, blocks), with its exceptions kept like a block's; false when the run must stop.
+    auto report = [&](std::size_t finished) {
+        try {
+            if (progress(finished, blocks)) return true;
+        } catch (...) {
+            fail();
+        }
+        stop = true;
+        return false;
+    };
     auto loop = [&](unsigned t) {
         for (;;) {
             if (stop.load(std::memory_order_relaxed)) return;
@@ -39,13 +56,11 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work,
             try {
                 work(t, b);
             } catch (...) {
-                std::lock_guard<std::mutex> lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-                stop = true;
+                fail();
                 return;
             }
             done.fetch_add(1);
-            if (t == 0 && progress && !progress(done.load(), blocks)) stop = true;
+            if (t == 0 && progress && !report(done.load())) return;
         }
     };
     std::vector<std::thread> pool;
@@ -53,7 +68,7 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work,
     loop(0);
     // Thread 0 ran out of blocks: keep reporting progress while the others finish theirs.
     while (progress && !stop && done.load() < std::min(blocks, next.load())) {
-        if (!progress(done.load(), blocks)) stop = true;
+        if (!report(done.load())) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     for (auto& th : pool) th.join();
