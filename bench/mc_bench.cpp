@@ -1,8 +1,8 @@
 // Monte Carlo benchmark: the workload of ../shared/bench/mc_numpy_baseline.py (1,000 units x 100 leaf
-// indicators x 100,000 Dirichlet weight samples, full rank histograms), run by kaohe::monte_carlo, and a bare
-// Eigen matrix product of the same shapes (units x indicators times indicators x samples, chunked, same
-// threads) measured in the same run. Prints one JSON line; bench/mc_bench.py adds the numpy baseline and the
-// ratios, and bench/RESULTS.md records them.
+// indicators x 100,000 Dirichlet weight samples, full rank histograms), run by kaohe::monte_carlo, and bare
+// Eigen matrix products of the same shapes (units x indicators times indicators x samples, chunked, same
+// threads), in double and in single precision, measured in the same run. Prints one JSON line; bench/mc_bench.py adds
+// the numpy baseline and the ratios, and bench/RESULTS.md records them.
 //
 //   kaohe_mc_bench [--units N] [--indicators L] [--samples S] [--threads T] [--concentration C] [--seed K]
 //                  [--block B]
@@ -124,28 +124,34 @@ int main(int argc, char** argv) {
         checksum += s * u;
     }
 
-    // Bare GEMM: the same shapes and blocks, on the same threads, with nothing else.
-    Eigen::MatrixXd s = card.leaf_points();
-    Eigen::MatrixXd w =
-        Eigen::MatrixXd::Random(static_cast<Eigen::Index>(leaves), static_cast<Eigen::Index>(opt.block));
-    std::vector<double> sink(threads);
-    t0 = clock_type::now();
-    {
+    // Bare GEMMs: the same shapes and blocks, on the same threads, with nothing else; in double precision (the
+    // issue's baseline) and in single precision (what kaohe's ranking path multiplies in).
+    const auto bare_gemm = [&](auto scalar) {
+        using Matrix = Eigen::Matrix<decltype(scalar), Eigen::Dynamic, Eigen::Dynamic>;
+        const Matrix s = card.leaf_points().cast<decltype(scalar)>();
+        const Matrix w = Matrix::Random(static_cast<Eigen::Index>(leaves), static_cast<Eigen::Index>(opt.block));
+        std::vector<double> sink(threads);
+        const auto start = clock_type::now();
         const std::size_t blocks = (samples + opt.block - 1) / opt.block;
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t)
             pool.emplace_back([&, t] {
-                Eigen::MatrixXd out(s.rows(), w.cols());
+                Matrix out(s.rows(), w.cols());
                 double acc = 0;
                 for (std::size_t b = t; b < blocks; b += threads) {
                     out.noalias() = s * w;
-                    acc += out(0, 0);
+                    acc += static_cast<double>(out(0, 0));
                 }
                 sink[t] = acc;
             });
         for (auto& th : pool) th.join();
-    }
-    const double gemm_s = seconds_since(t0);
+        const double elapsed = seconds_since(start);
+        double total = 0;
+        for (double x : sink) total += x;
+        return std::make_pair(elapsed, total);
+    };
+    const auto [gemm_s, sink_double] = bare_gemm(0.0);
+    const auto [gemm_float_s, sink_float] = bare_gemm(0.0f);
 
     // Exact stability of every weight (all leaves' shares of the root), full ranking and top 10.
     t0 = clock_type::now();
@@ -153,16 +159,16 @@ int main(int argc, char** argv) {
     const double stability_s = seconds_since(t0);
     double width = 0;
     for (const auto& iv : intervals) width += iv.ranking.upper - iv.ranking.lower;
-    double sink_sum = 0;
-    for (double x : sink) sink_sum += x;
+    const double sink_sum = sink_double + sink_float;
 
     std::printf(
         "{\"units\": %zu, \"indicators\": %zu, \"samples\": %zu, \"threads\": %u, \"kaohe_seconds\": %.4f, "
-        "\"gemm_seconds\": %.4f, \"ratio_to_gemm\": %.2f, \"peak_rss_mb\": %.1f, \"linear_path\": %s, "
+        "\"gemm_seconds\": %.4f, \"ratio_to_gemm\": %.2f, \"gemm_float_seconds\": %.4f, \"ratio_to_gemm_float\": %.2f, "
+        "\"peak_rss_mb\": %.1f, \"linear_path\": %s, "
         "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"stability_seconds\": %.4f, \"stability_weights\": %zu, "
         "\"mean_interval_width\": %.3g, \"sink\": %.1f}\n",
-        units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, kaohe_rss, mc.linear ? "true" : "false",
-        mc.mean_abs_shift(), checksum, stability_s, intervals.size(), width / static_cast<double>(intervals.size()),
-        sink_sum);
+        units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, gemm_float_s, kaohe_s / gemm_float_s,
+        kaohe_rss, mc.linear ? "true" : "false", mc.mean_abs_shift(), checksum, stability_s, intervals.size(),
+        width / static_cast<double>(intervals.size()), sink_sum);
     return 0;
 }

@@ -4,12 +4,13 @@
 Workload (../shared/bench/mc_numpy_baseline.py): 1,000 units x 100 leaf indicators x 100,000 Dirichlet weight
 samples (concentration 50), with full rank histograms. Runs, one after the other:
 
-1. ``kaohe_mc_bench`` (bench/mc_bench.cpp): kaohe::monte_carlo through the public C++ API, then a bare Eigen
-   GEMM of the same shapes on the same threads; reports both times and the peak RSS of that process;
+1. ``kaohe_mc_bench`` (bench/mc_bench.cpp): kaohe::monte_carlo through the public C++ API, then bare Eigen
+   GEMMs of the same shapes on the same threads, in double precision (the issue's baseline) and in single
+   precision (what kaohe's ranking path multiplies in); reports the times and the peak RSS of that process;
 2. the same study through the Python API (``ScoreCard.monte_carlo``), with its peak RSS;
 3. the numpy baseline script, unchanged.
 
-Prints one JSON object with the times, the ratios (numpy / kaohe, kaohe / GEMM) and peak memory; record it in
+Prints one JSON object with the times, the ratios (numpy / kaohe, kaohe / each GEMM) and peak memory; record it in
 bench/RESULTS.md with the command line. Machines are noisy: compare ratios from one run, not absolute times.
 
     python3 bench/mc_bench.py --build build/release [--samples 100000] [--repeat 3]
@@ -82,6 +83,8 @@ def main() -> None:
             "numpy_seconds": numpy["seconds"],
             "speedup_vs_numpy": numpy["seconds"] / cpp["kaohe_seconds"],
             "ratio_to_gemm": cpp["kaohe_seconds"] / cpp["gemm_seconds"],
+            "gemm_float_seconds": cpp["gemm_float_seconds"],
+            "ratio_to_gemm_float": cpp["kaohe_seconds"] / cpp["gemm_float_seconds"],
             "cpp_peak_rss_mb": cpp["peak_rss_mb"], "linear_path": cpp["linear_path"],
         }
         if py:

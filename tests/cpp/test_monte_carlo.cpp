@@ -61,6 +61,39 @@ TEST(MonteCarloRanking, BucketRanksEqualCompetitionRanks) {
     }
 }
 
+// Approximate keys (within tol of the exact values, up to one shared constant) give exactly the competition ranks
+// of the exact values, ties and near ties included; for float keys both item layouts are exercised (pools under
+// 65,536 rows carry the keys in the sorted items, larger ones read them from the column).
+TEST(MonteCarloRanking, ApproximateKeysGiveTheExactRanks) {
+    std::mt19937_64 gen(21);
+    const double tol = 1e-3;
+    for (std::size_t n : {1u, 2u, 7u, 100u, 1000u, 70000u}) {
+        std::uniform_int_distribution<int> level(0, static_cast<int>(n / 4 + 1));
+        std::uniform_real_distribution<double> near(-0.6 * tol, 0.6 * tol), noise(-0.45 * tol, 0.45 * tol);
+        for (int round = 0; round < (n > 10000 ? 2 : 20); ++round) {
+            // exact values on a coarse grid (exact ties), some nudged by less than 2 tol (near ties)
+            std::vector<double> exact(n);
+            for (auto& x : exact) x = 50 + 0.01 * level(gen) + (round % 2 && gen() % 3 == 0 ? near(gen) : 0.0);
+            std::vector<float> keys(n);
+            std::vector<double> dkeys(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                dkeys[i] = exact[i] - 7 + noise(gen);  // the shared constant: -7
+                keys[i] = static_cast<float>(dkeys[i]);
+            }
+            std::vector<std::size_t> all(n);
+            for (std::size_t i = 0; i < n; ++i) all[i] = i;
+            const auto expected = rank_members(exact, all, TieMethod::competition);
+            detail::BucketRanker ranker(n);
+            std::vector<std::int32_t> got(n);
+            const auto exact_of = [&](std::uint32_t i) { return exact[i]; };
+            ranker.rank(keys.data(), tol, exact_of, got.data());
+            for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], expected[i]) << "float n=" << n << " i=" << i;
+            ranker.rank(dkeys.data(), tol, exact_of, got.data());
+            for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], expected[i]) << "double n=" << n << " i=" << i;
+        }
+    }
+}
+
 // root 100: A (40: a1, a2), B (60: b1, b2), C (geometric when asked).
 Framework nested(Aggregation b_aggregation = Aggregation::arithmetic) {
     TreeBuilder t;
@@ -117,6 +150,56 @@ TEST(MonteCarloModel, GeneralPathMatchesTheEngine) {
     expect_model_matches_engine(nested(), nested_data(9, 3, true), false);
 }
 
+// The single-precision keys of the fast path: every pair of keys differs as the exact totals do, to within twice
+// the sample's bound, and ranking them gives the ranks of the double totals, here for one pool spanning two
+// categories (two matrix products, each centred on its own means) with adjustments on some units.
+TEST(MonteCarloModel, SinglePrecisionKeysRankAsTheDoubleTotals) {
+    Framework fw = nested();
+    fw.categories = {{"x", ""}, {"y", ""}};
+    Adjustment penalty;
+    penalty.id = "late";
+    penalty.kind = AdjustmentKind::penalty;
+    penalty.points = {{"report", 1.5}};
+    fw.adjustments = {penalty};
+    auto data = nested_data(300, 15);
+    for (std::size_t u = 0; u < 300; ++u) {
+        data.units[u].category = u % 3 ? "x" : "y";
+        if (u % 7 == 0) {
+            Event e = event(EventType::deduction, data.units[u].id, "late");
+            e.kind = "report";
+            data.events.push_back(e);
+        }
+    }
+    const auto card = score(fw, data);
+    const detail::ReweightingModel model(
+        card, {WeightUncertainty::dirichlet("", 5.0), WeightUncertainty::uniform("B", 0.5)}, false);
+    ASSERT_TRUE(model.linear());
+    ASSERT_EQ(model.pools().size(), 1u);
+    detail::ModelWorkspace ws;
+    auto by_keys = detail::make_rankers(model), by_totals = by_keys;
+    std::vector<std::int32_t> a(model.ranked()), b(model.ranked());
+    for (std::uint64_t block = 0; block < 4; ++block) {
+        detail::Xoshiro256pp rng(3, block);
+        model.draw(rng, ws, 128);
+        model.totals(ws);
+        model.keys(ws);
+        for (Eigen::Index s = 0; s < 128; ++s) {
+            const double tol = ws.key_tol[static_cast<std::size_t>(s)];
+            ASSERT_GT(tol, 0.0);
+            for (std::size_t i = 1; i < model.ranked(); ++i) {
+                const auto r = static_cast<Eigen::Index>(i);
+                const double key_gap = static_cast<double>(ws.keys(r, s)) - static_cast<double>(ws.keys(0, s));
+                const double exact_gap = model.exact_total(i, ws, s) - model.exact_total(0, ws, s);
+                ASSERT_LE(std::abs(key_gap - exact_gap), 2 * tol) << "row " << i << " sample " << s;
+                ASSERT_NEAR(model.exact_total(i, ws, s), ws.totals(r, s), 1e-9);
+            }
+            detail::rank_pools(model, ws, s, by_keys, a.data());
+            detail::rank_pools(model, ws.totals, s, by_totals, b.data());
+            ASSERT_EQ(a, b) << "sample " << s;
+        }
+    }
+}
+
 TEST(MonteCarlo, NoSpreadKeepsEveryUnitAtItsBaseRank) {
     const auto card = score(nested(), nested_data(40, 4));
     MonteCarloOptions o;
@@ -154,6 +237,24 @@ TEST(MonteCarlo, GradesFollowBandsAndQuotasPerSample) {
     EXPECT_GT(excellent, 0);
     o.grades = false;
     EXPECT_TRUE(monte_carlo(card, {WeightUncertainty::dirichlet("", 3.0)}, o).grade_ids.empty());
+}
+
+// Counting grades needs double totals, so a graded run takes the double path and an ungraded one the
+// single-precision keys: their rank histograms must be identical.
+TEST(MonteCarlo, GradedAndUngradedRunsCountTheSameRanks) {
+    Framework fw = nested();
+    fw.grading.bands = {{"excellent", "", 60}, {"good", "", 45}, {"pass", "", -unbounded}};
+    const auto card = score(fw, nested_data(200, 16));
+    MonteCarloOptions o;
+    o.samples = 3000;
+    const std::vector<WeightUncertainty> w{WeightUncertainty::dirichlet("", 8.0),
+                                           WeightUncertainty::dirichlet("B", 2.0)};
+    const auto graded = monte_carlo(card, w, o);
+    ASSERT_FALSE(graded.grade_ids.empty());
+    o.grades = false;
+    const auto ungraded = monte_carlo(card, w, o);
+    ASSERT_TRUE(ungraded.grade_ids.empty());
+    EXPECT_TRUE(graded.rank_counts == ungraded.rank_counts);
 }
 
 TEST(MonteCarlo, ResultsDoNotDependOnTheThreadCountOrBlockOrder) {

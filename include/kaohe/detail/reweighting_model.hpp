@@ -7,6 +7,13 @@
 // Fast path (every group arithmetic, no excluded leaf for a ranked unit): a unit's total is linear in its
 // leaves' maxima, so totals = (leaf points of the category's units) x F + adjustments: one matrix product per
 // category (Eigen GEMM). Otherwise each sample re-aggregates the tree with scaled maxima (aggregation.hpp).
+//
+// Keys for ranking (fast path only): ranks need the order of the totals, not the totals, so keys() computes them
+// in single precision, twice as fast, in deviation form: total = base + points x (factor - 1), where base (the
+// total on the base weights) is exact and only the small deviation term goes through the float product. Each
+// sample carries a rigorous bound on |key - exact total| (standard floating-point error analysis of a dot product,
+// Higham 2002, section 3.1); the ranker (bucket_rank.hpp) re-ranks keys closer than twice that bound on
+// exact_total(), so the ranks are those of the double-precision totals.
 #pragma once
 
 #include <algorithm>
@@ -56,6 +63,10 @@ struct ModelWorkspace {
     Eigen::MatrixXd child_factor;         // sampled share / base share per input (inputs x samples)
     std::vector<Eigen::MatrixXd> factor;  // [category] leaf factors (leaves x samples)
     Eigen::MatrixXd totals;               // ranked units x samples
+    Eigen::MatrixXf delta;                // keys(): leaf factor - 1 of one category, in single precision
+    Eigen::VectorXd delta_d;              // keys(): one column of delta, in double
+    Eigen::MatrixXf keys;                 // keys(): ranked units x samples, within key_tol of the exact totals
+    std::vector<double> key_tol;          // keys(): per sample, the bound on |key - exact total|
     boost::random::normal_distribution<double> normal;
 };
 
@@ -136,6 +147,54 @@ public:
                     offset_(static_cast<Eigen::Index>(i));
             }
         }
+    }
+
+    // Single-precision keys of the totals for the raw draws in ws.x, each within ws.key_tol[s] of the exact total
+    // minus one constant (fast path only). ws.factor keeps the leaf factors, which exact_total() reads.
+    //
+    // key_i = float(base_i - shift + mean . delta + float(centred_i . delta)): the float product only carries each
+    // row's departure from its category's mean points, which is about half the size of the points, so the error
+    // bound, and with it the number of near ties re-ranked exactly, halves. The mean term is common to the category
+    // and is added in double; the shift (one constant for all rows) keeps keys near zero, where floats are finest.
+    void keys(ModelWorkspace& ws) const {
+        const Eigen::Index samples = ws.x.cols();
+        ws.keys.resize(static_cast<Eigen::Index>(ranked_.size()), samples);
+        ws.key_tol.assign(static_cast<std::size_t>(samples), 0.0);
+        child_factors(ws.x, ws.child_factor);
+        ws.factor.resize(categories_);
+        constexpr double u = 0x1.0p-24;  // unit roundoff of float
+        // + 4: rounding the centred points and the deltas to float (the deltas after a double subtraction)
+        const double n = static_cast<double>(card_.leaves.size() + 4);
+        const double gamma = n * u / (1 - n * u);
+        for (std::size_t c = 0; c < categories_; ++c) {
+            if (rows_[c].second == 0) continue;
+            leaf_factors(c, ws.child_factor, ws.factor[c]);
+            ws.delta = (ws.factor[c].array() - 1.0).cast<float>().matrix();
+            const auto first = static_cast<Eigen::Index>(rows_[c].first);
+            const auto rows = static_cast<Eigen::Index>(rows_[c].second);
+            auto block = ws.keys.middleRows(first, rows);
+            block.noalias() = centred_f_[c] * ws.delta;
+            for (Eigen::Index s = 0; s < samples; ++s) {
+                // |float product - centred x delta| <= gamma_(L+4) sum_j |c_ij||d_j| <= gamma ||c_i|| ||d|| (Cauchy-
+                // Schwarz), and the key's own rounding to float adds at most u |key|.
+                const Eigen::VectorXd& d = ws.delta_d = ws.delta.col(s).cast<double>();
+                const double common = mean_points_[c].dot(d) - key_shift_;
+                auto k = block.col(s);
+                k = ((base_.segment(first, rows).array() + common) + k.cast<double>().array()).cast<float>().matrix();
+                const double kmax = static_cast<double>(k.cwiseAbs().maxCoeff());
+                const double dnorm = d.norm();
+                double& tol = ws.key_tol[static_cast<std::size_t>(s)];
+                tol = std::max(tol, gamma * max_row_norm_[c] * dnorm * (1 + 1e-6) + 1.01 * u * kmax +
+                                        exact_slack_[c] * (1 + dnorm));
+            }
+        }
+    }
+
+    // The double-precision total of ranked row i in sample s, from the leaf factors keys() left in ws.factor.
+    [[nodiscard]] double exact_total(std::size_t i, const ModelWorkspace& ws, Eigen::Index s) const {
+        const std::size_t c = card_.unit_category[ranked_[i]];
+        const auto local = static_cast<Eigen::Index>(i - rows_[c].first);
+        return offset_(static_cast<Eigen::Index>(i)) + points_rows_[c].row(local).dot(ws.factor[c].col(s));
     }
 
 private:
@@ -281,6 +340,12 @@ private:
 
     void build_points() {
         points_.resize(categories_);
+        centred_f_.resize(categories_);
+        mean_points_.resize(categories_);
+        points_rows_.resize(categories_);
+        max_row_norm_.assign(categories_, 0.0);
+        exact_slack_.assign(categories_, 0.0);
+        base_.resize(static_cast<Eigen::Index>(ranked_.size()));
         const auto leaves = static_cast<Eigen::Index>(card_.leaves.size());
         for (std::size_t c = 0; c < categories_; ++c) {
             points_[c].resize(static_cast<Eigen::Index>(rows_[c].second), leaves);
@@ -292,7 +357,23 @@ private:
                     points_[c](static_cast<Eigen::Index>(i), j) = mx == 0.0 ? 0.0 : card_.leaf_ratio(u, j) * mx;
                 }
             }
+            points_rows_[c] = points_[c];
+            mean_points_[c] = points_[c].rows() ? Eigen::VectorXd(points_[c].colwise().mean().transpose())
+                                                : Eigen::VectorXd::Zero(leaves);
+            const Eigen::MatrixXd centred = points_[c].rowwise() - mean_points_[c].transpose();
+            centred_f_[c] = centred.cast<float>();
+            const auto first = static_cast<Eigen::Index>(rows_[c].first);
+            for (Eigen::Index i = 0; i < points_[c].rows(); ++i) {
+                base_(first + i) = offset_(first + i) + points_[c].row(i).sum();
+                max_row_norm_[c] = std::max(max_row_norm_[c], centred.row(i).norm());
+                // The double-precision parts (base, the sum into a key, exact_total) are off by at most about
+                // (L + 2) 2^-53 times these magnitudes; counted generously so the bound stays rigorous.
+                const double mag = std::abs(offset_(first + i)) + points_[c].row(i).cwiseAbs().sum();
+                exact_slack_[c] = std::max(exact_slack_[c], 8.0 * static_cast<double>(leaves + 4) * 0x1.0p-53 * mag);
+            }
         }
+        key_shift_ = base_.size() ? base_.mean() : 0.0;
+        for (double& e : exact_slack_) e += 4 * 0x1.0p-53 * std::abs(key_shift_);
     }
 
     // f(input, s) = sampled share / base share of the input's child.
@@ -344,6 +425,13 @@ private:
     std::vector<std::vector<std::vector<std::pair<std::size_t, std::size_t>>>> path_;  // [c][node] -> factors
     bool fast_ = false;
     std::vector<Eigen::MatrixXd> points_;  // [c]: leaf points of the category's ranked units
+    // keys(): the same points in single precision, row-major doubles for exact_total(), and the error bound's parts
+    std::vector<Eigen::MatrixXf> centred_f_;  // [c]: points minus the category's column means
+    std::vector<Eigen::VectorXd> mean_points_;
+    std::vector<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> points_rows_;
+    Eigen::VectorXd base_;  // total on the base weights (factor 1) of each ranked row: offset + sum of points
+    std::vector<double> max_row_norm_, exact_slack_;  // [c]: largest centred row norm; double rounding allowance
+    double key_shift_ = 0.0;
 };
 
 }  // namespace kaohe::detail

@@ -148,11 +148,26 @@ inline bool rank_by_category(const ScoreCard& card, RankScope scope) {
 }
 
 // Ranks of ranked units (rows of `totals`, column `s`) within each pool, written to `rank` (one per row).
-inline void rank_pools(const ReweightingModel& model, const Eigen::MatrixXd& totals, Eigen::Index s,
-                       std::vector<BucketRanker>& rankers, std::int32_t* rank) {
+template <class Rank>
+void rank_pools(const ReweightingModel& model, const Eigen::MatrixXd& totals, Eigen::Index s,
+                std::vector<BucketRanker>& rankers, Rank* rank) {
     const double* col = totals.col(s).data();
     const auto& pools = model.pools();
     for (std::size_t p = 0; p < pools.size(); ++p) rankers[p].rank(col + pools[p].first, rank + pools[p].first);
+}
+
+// The same from the single-precision keys of ReweightingModel::keys(): exact ranks of the double totals.
+template <class Rank>
+void rank_pools(const ReweightingModel& model, const ModelWorkspace& ws, Eigen::Index s,
+                std::vector<BucketRanker>& rankers, Rank* rank) {
+    const float* col = ws.keys.col(s).data();
+    const double tol = ws.key_tol[static_cast<std::size_t>(s)];
+    const auto& pools = model.pools();
+    for (std::size_t p = 0; p < pools.size(); ++p) {
+        const std::size_t first = pools[p].first;
+        rankers[p].rank(
+            col + first, tol, [&](std::uint32_t i) { return model.exact_total(first + i, ws, s); }, rank + first);
+    }
 }
 
 // Grades of every unit for one sample's totals, decided as scoring decides them (grading.hpp), with the
@@ -297,13 +312,18 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
     const bool grading = options.grades && !card.framework->grading.bands.empty() && card.trace;
+    // Ranks alone come from single-precision keys with exact refinement (reweighting_model.hpp); grading compares
+    // totals with band edges, and alternatives mix models per sample, so those runs use double totals throughout.
+    const bool use_keys = model.linear() && !grading && variants.empty();
     struct Thread {
         detail::ModelWorkspace ws;
         std::vector<detail::BucketRanker> rankers;
         std::vector<std::int32_t> rank;
-        // Rank counts, ranked row x width: 16-bit counters keep the histogram small enough to stay in cache (the
-        // increments land on a different row per unit), spilled into 64-bit totals before they can overflow.
+        // Rank counts, ranked row x width: 16-bit counters keep the histogram small, spilled into 64-bit totals
+        // before they can overflow. A block's ranks are first collected sample by sample (block_ranks, sample x
+        // row), then counted row by row, so each row of counters stays in L1 while its block of increments lands.
         std::vector<std::uint16_t> hist;
+        std::vector<std::uint16_t> block_ranks;
         std::vector<std::uint64_t> spilled;
         std::size_t pending = 0;  // samples counted in `hist` since the last spill
         void spill() {
@@ -336,7 +356,9 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             const auto count = static_cast<Eigen::Index>(std::min(options.block, options.samples - first));
             detail::Xoshiro256pp rng(options.seed, b);
             model.draw(rng, t.ws, count);
-            if (variants.empty()) {
+            if (use_keys) {
+                model.keys(t.ws);
+            } else if (variants.empty()) {
                 model.totals(t.ws);
             } else {
                 // Each sample's variant, drawn after its weights; samples of one variant are evaluated together.
@@ -363,12 +385,38 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             }
             if (t.pending + static_cast<std::size_t>(count) > std::numeric_limits<std::uint16_t>::max()) t.spill();
             t.pending += static_cast<std::size_t>(count);
+            // Ranks (1-based) fit 16 bits when every pool has fewer than 65536 units; wider pools count directly.
+            const bool collect = width < 65536;
+            if (collect) t.block_ranks.resize(n * static_cast<std::size_t>(count));
+            std::uint16_t* h = t.hist.data();
             for (Eigen::Index s = 0; s < count; ++s) {
-                detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
-                std::uint16_t* h = t.hist.data();
-                for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
+                std::uint16_t* r = t.block_ranks.data() + static_cast<std::size_t>(s) * n;
+                if (collect && use_keys)
+                    detail::rank_pools(model, t.ws, s, t.rankers, r);
+                else if (collect)
+                    detail::rank_pools(model, t.ws.totals, s, t.rankers, r);
+                else if (use_keys)
+                    detail::rank_pools(model, t.ws, s, t.rankers, t.rank.data());
+                else
+                    detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
+                if (!collect)
+                    for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
                 if (grading) t.grader->grade(t.ws.totals, s, t.grades);
             }
+            if (collect)
+                for (std::size_t i = 0; i < n; ++i) {
+                    std::uint16_t* row = h + i * width;
+                    const std::uint16_t* r = t.block_ranks.data() + i;
+                    // loads in batches ahead of the increments (see BucketRanker::scatter)
+                    const auto samples = static_cast<std::size_t>(count);
+                    std::size_t s = 0;
+                    for (; s + 8 <= samples; s += 8) {
+                        std::uint16_t at[8];
+                        for (std::size_t j = 0; j < 8; ++j) at[j] = r[(s + j) * n];
+                        for (std::size_t j = 0; j < 8; ++j) ++row[at[j] - 1];
+                    }
+                    for (; s < samples; ++s) ++row[r[s * n] - 1];
+                }
         },
         options.progress);
 
