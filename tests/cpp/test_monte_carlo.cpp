@@ -322,6 +322,22 @@ TEST(MonteCarlo, DiscreteAlternativesAreSampledWithTheSameWeights) {
     ASSERT_EQ(same.alternative_samples.size(), 2u);
     EXPECT_EQ(same.alternative_samples[0] + same.alternative_samples[1], 3000);
     EXPECT_NEAR(static_cast<double>(same.alternative_samples[1]) / 3000.0, 0.5, 0.05);
+    // A linear alternative with other weights inside A (which the root's Dirichlet does not sample; the keys path
+    // for both models) changes the histograms, and ranks as the double path does.
+    Framework other_a = nested();
+    other_a.nodes[2].weight = relative(2);  // a1, a2: 2 and 1 in the variant
+    other_a.nodes[3].weight = relative(1);
+    o.alternatives = {std::make_shared<const ScoreCard>(score(other_a, data))};
+    const auto keyed = monte_carlo(card, w, o);
+    EXPECT_FALSE(keyed.rank_counts == plain.rank_counts);
+    Framework graded = nested();
+    graded.grading.bands = {{"good", "", 50}, {"pass", "", -unbounded}};
+    const auto graded_card = score(graded, data);
+    Framework graded_b = other_a;
+    graded_b.grading = graded.grading;
+    o.alternatives = {std::make_shared<const ScoreCard>(score(graded_b, data))};
+    const auto doubled = monte_carlo(graded_card, w, o);  // graded: double totals throughout
+    EXPECT_TRUE(doubled.rank_counts == keyed.rank_counts);
     o.alternatives = {std::make_shared<const ScoreCard>(score(nested(Aggregation::geometric), data))};
     const auto mixed = monte_carlo(card, w, o);
     EXPECT_FALSE(mixed.rank_counts == plain.rank_counts);

@@ -312,9 +312,10 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
     const bool grading = options.grades && !card.framework->grading.bands.empty() && card.trace;
-    // Ranks alone come from single-precision keys with exact refinement (reweighting_model.hpp); grading compares
-    // totals with band edges, and alternatives mix models per sample, so those runs use double totals throughout.
-    const bool use_keys = model.linear() && !grading && variants.empty();
+    // Ranks alone come from single-precision keys with exact refinement (reweighting_model.hpp), when every model
+    // is linear; grading compares totals with band edges, so graded runs use double totals throughout.
+    bool use_keys = model.linear() && !grading;
+    for (const auto& v : variants) use_keys = use_keys && v->linear();
     struct Thread {
         detail::ModelWorkspace ws;
         std::vector<detail::BucketRanker> rankers;
@@ -334,8 +335,11 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
         }
         std::optional<detail::SampleGrader> grader;
         std::vector<std::uint32_t> grades;  // unit x grade
-        detail::ModelWorkspace variant_ws;  // discrete alternatives: the samples that use one variant
+        // Discrete alternatives: each sample's variant (base = 0), the workspace of each variant's samples, and
+        // each sample's column there.
         std::vector<std::size_t> choice;
+        std::vector<detail::ModelWorkspace> variant_ws;
+        std::vector<Eigen::Index> column;
         std::vector<std::int64_t> used;  // samples per variant (base first)
     };
     std::vector<Thread> state(threads);
@@ -356,10 +360,11 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             const auto count = static_cast<Eigen::Index>(std::min(options.block, options.samples - first));
             detail::Xoshiro256pp rng(options.seed, b);
             model.draw(rng, t.ws, count);
-            if (use_keys) {
-                model.keys(t.ws);
-            } else if (variants.empty()) {
-                model.totals(t.ws);
+            if (variants.empty()) {
+                if (use_keys)
+                    model.keys(t.ws);
+                else
+                    model.totals(t.ws);
             } else {
                 // Each sample's variant, drawn after its weights; samples of one variant are evaluated together.
                 const std::size_t k = variants.size() + 1;
@@ -367,7 +372,9 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
                 for (auto& c : t.choice)
                     c = std::min(k - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(k)));
                 t.used.resize(k, 0);
-                t.ws.totals.resize(static_cast<Eigen::Index>(n), count);
+                t.variant_ws.resize(k);
+                t.column.resize(static_cast<std::size_t>(count));
+                if (!use_keys) t.ws.totals.resize(static_cast<Eigen::Index>(n), count);
                 std::vector<Eigen::Index> cols;
                 for (std::size_t v = 0; v < k; ++v) {
                     cols.clear();
@@ -375,12 +382,20 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
                         if (t.choice[static_cast<std::size_t>(s)] == v) cols.push_back(s);
                     if (cols.empty()) continue;
                     t.used[v] += static_cast<std::int64_t>(cols.size());
-                    t.variant_ws.x.resize(t.ws.x.rows(), static_cast<Eigen::Index>(cols.size()));
-                    for (std::size_t c = 0; c < cols.size(); ++c)
-                        t.variant_ws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
-                    (v == 0 ? model : *variants[v - 1]).totals(t.variant_ws);
-                    for (std::size_t c = 0; c < cols.size(); ++c)
-                        t.ws.totals.col(cols[c]) = t.variant_ws.totals.col(static_cast<Eigen::Index>(c));
+                    detail::ModelWorkspace& vws = t.variant_ws[v];
+                    vws.x.resize(t.ws.x.rows(), static_cast<Eigen::Index>(cols.size()));
+                    for (std::size_t c = 0; c < cols.size(); ++c) {
+                        vws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
+                        t.column[static_cast<std::size_t>(cols[c])] = static_cast<Eigen::Index>(c);
+                    }
+                    const detail::ReweightingModel& m = v == 0 ? model : *variants[v - 1];
+                    if (use_keys) {
+                        m.keys(vws);
+                    } else {
+                        m.totals(vws);
+                        for (std::size_t c = 0; c < cols.size(); ++c)
+                            t.ws.totals.col(cols[c]) = vws.totals.col(static_cast<Eigen::Index>(c));
+                    }
                 }
             }
             if (t.pending + static_cast<std::size_t>(count) > std::numeric_limits<std::uint16_t>::max()) t.spill();
@@ -389,16 +404,22 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             const bool collect = width < 65536;
             if (collect) t.block_ranks.resize(n * static_cast<std::size_t>(count));
             std::uint16_t* h = t.hist.data();
+            const auto rank_sample = [&](Eigen::Index s, auto* out) {
+                if (!use_keys) {
+                    detail::rank_pools(model, t.ws.totals, s, t.rankers, out);
+                } else if (variants.empty()) {
+                    detail::rank_pools(model, t.ws, s, t.rankers, out);
+                } else {  // the sample's own variant: its keys, and its exact totals for near ties
+                    const std::size_t v = t.choice[static_cast<std::size_t>(s)];
+                    detail::rank_pools(v == 0 ? model : *variants[v - 1], t.variant_ws[v],
+                                       t.column[static_cast<std::size_t>(s)], t.rankers, out);
+                }
+            };
             for (Eigen::Index s = 0; s < count; ++s) {
-                std::uint16_t* r = t.block_ranks.data() + static_cast<std::size_t>(s) * n;
-                if (collect && use_keys)
-                    detail::rank_pools(model, t.ws, s, t.rankers, r);
-                else if (collect)
-                    detail::rank_pools(model, t.ws.totals, s, t.rankers, r);
-                else if (use_keys)
-                    detail::rank_pools(model, t.ws, s, t.rankers, t.rank.data());
+                if (collect)
+                    rank_sample(s, t.block_ranks.data() + static_cast<std::size_t>(s) * n);
                 else
-                    detail::rank_pools(model, t.ws.totals, s, t.rankers, t.rank.data());
+                    rank_sample(s, t.rank.data());
                 if (!collect)
                     for (std::size_t i = 0; i < n; ++i) ++h[i * width + static_cast<std::size_t>(t.rank[i] - 1)];
                 if (grading) t.grader->grade(t.ws.totals, s, t.grades);
