@@ -94,6 +94,20 @@ TEST(MonteCarloRanking, ApproximateKeysGiveTheExactRanks) {
     }
 }
 
+// Keys so close that the quantisation scale would overflow: one cluster, ranked on the exact values.
+TEST(MonteCarloRanking, KeysCloserThanTheQuantisationAreRankedExactly) {
+    const std::vector<float> keys{1.0f, std::nextafter(1.0f, 2.0f), 1.0f};
+    const std::vector<double> exact{3.0, 1.0, 2.0};
+    detail::BucketRanker ranker(3);
+    std::vector<std::int32_t> got(3);
+    ranker.rank(
+        keys.data(), 1e-6, [&](std::uint32_t i) { return exact[i]; }, got.data());
+    EXPECT_EQ(got, (std::vector<std::int32_t>{1, 3, 2}));
+    const std::vector<double> tiny{0.0, 1e-320, 0.0};  // 65535 / 1e-320 overflows a double
+    ranker.rank(tiny.data(), got.data());
+    EXPECT_EQ(got, (std::vector<std::int32_t>{2, 1, 2}));
+}
+
 // root 100: A (40: a1, a2), B (60: b1, b2), C (geometric when asked).
 Framework nested(Aggregation b_aggregation = Aggregation::arithmetic) {
     TreeBuilder t;

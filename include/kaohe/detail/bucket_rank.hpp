@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -90,9 +91,10 @@ private:
         const Eigen::Map<const Eigen::Matrix<Key, Eigen::Dynamic, 1>> keys(t, static_cast<Eigen::Index>(n_));
         const Key lo = keys.minCoeff(), hi = keys.maxCoeff();  // vectorised
         // (hi - t) * scale is in [0, levels - 1] and never decreases as t does (rounding is monotone).
-        const Key scale = hi > lo ? static_cast<Key>(static_cast<double>(levels - 1) /
-                                                     (static_cast<double>(hi) - static_cast<double>(lo)) * (1 - 1e-6))
-                                  : Key(0);
+        Key scale = hi > lo ? static_cast<Key>(static_cast<double>(levels - 1) /
+                                               (static_cast<double>(hi) - static_cast<double>(lo)) * (1 - 1e-6))
+                            : Key(0);
+        if (!std::isfinite(scale)) scale = 0;  // keys closer than ~1e-34 apart: one cluster, ranked on exact()
         scale_ = static_cast<double>(scale);
         constexpr int shift = Packed ? 48 : 32;
         std::fill(count_.begin(), count_.end(), 0u);
