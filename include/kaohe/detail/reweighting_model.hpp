@@ -64,7 +64,7 @@ struct ModelWorkspace {
     std::vector<Eigen::MatrixXd> factor;  // [category] leaf factors (leaves x samples)
     Eigen::MatrixXd totals;               // ranked units x samples
     Eigen::MatrixXf delta;                // keys(): leaf factor - 1 of one category, in single precision
-    Eigen::VectorXd delta_d;              // keys(): one column of delta, in double
+    Eigen::VectorXd delta_d;              // keys(): one column of leaf factor - 1, in double
     Eigen::MatrixXf keys;                 // keys(): ranked units x samples, within key_tol of the exact totals
     std::vector<double> key_tol;          // keys(): per sample, the bound on |key - exact total|
     boost::random::normal_distribution<double> normal;
@@ -176,8 +176,9 @@ public:
             block.noalias() = centred_f_[c] * ws.delta;
             for (Eigen::Index s = 0; s < samples; ++s) {
                 // |float product - centred x delta| <= gamma_(L+4) sum_j |c_ij||d_j| <= gamma ||c_i|| ||d|| (Cauchy-
-                // Schwarz), and the key's own rounding to float adds at most u |key|.
-                const Eigen::VectorXd& d = ws.delta_d = ws.delta.col(s).cast<double>();
+                // Schwarz), and the key's own rounding to float adds at most u |key|. The mean term uses the double
+                // deltas, so its error is within the double-precision allowance.
+                const Eigen::VectorXd& d = ws.delta_d = (ws.factor[c].col(s).array() - 1.0).matrix();
                 const double common = mean_points_[c].dot(d) - key_shift_;
                 auto k = block.col(s);
                 k = ((base_.segment(first, rows).array() + common) + k.cast<double>().array()).cast<float>().matrix();
