@@ -67,6 +67,7 @@ struct ModelWorkspace {
     Eigen::VectorXd delta_d;              // keys(): one column of leaf factor - 1, in double
     Eigen::MatrixXf keys;                 // keys(): ranked units x samples, within key_tol of the exact totals
     std::vector<double> key_tol;          // keys(): per sample, the bound on |key - exact total|
+    bool keyed = false;                   // the last evaluation filled keys (keys()), not totals (totals())
     boost::random::normal_distribution<double> normal;
 };
 
@@ -116,6 +117,7 @@ public:
     void totals(ModelWorkspace& ws) const {
         const Eigen::Index samples = ws.x.cols();
         Eigen::MatrixXd& out = ws.totals;
+        ws.keyed = false;
         out.resize(static_cast<Eigen::Index>(ranked_.size()), samples);
         child_factors(ws.x, ws.child_factor);
         if (fast_) {
@@ -149,6 +151,15 @@ public:
         }
     }
 
+    // Evaluates the raw draws in ws.x: single-precision keys when only ranks are needed and the fast path applies,
+    // else double totals. ws.keyed records which; rank_pools (monte_carlo.hpp) ranks either exactly.
+    void evaluate(ModelWorkspace& ws, bool ranks_only) const {
+        if (ranks_only && fast_)
+            keys(ws);
+        else
+            totals(ws);
+    }
+
     // Single-precision keys of the totals for the raw draws in ws.x, each within ws.key_tol[s] of the exact total
     // minus one constant (fast path only). ws.factor keeps the leaf factors, which exact_total() reads.
     //
@@ -159,6 +170,7 @@ public:
     void keys(ModelWorkspace& ws) const {
         const Eigen::Index samples = ws.x.cols();
         ws.keys.resize(static_cast<Eigen::Index>(ranked_.size()), samples);
+        ws.keyed = true;
         ws.key_tol.assign(static_cast<std::size_t>(samples), 0.0);
         child_factors(ws.x, ws.child_factor);
         ws.factor.resize(categories_);

@@ -156,10 +156,15 @@ void rank_pools(const ReweightingModel& model, const Eigen::MatrixXd& totals, Ei
     for (std::size_t p = 0; p < pools.size(); ++p) rankers[p].rank(col + pools[p].first, rank + pools[p].first);
 }
 
-// The same from the single-precision keys of ReweightingModel::keys(): exact ranks of the double totals.
+// The same for column `s` of what ReweightingModel::evaluate() left in ws: double totals, or single-precision keys,
+// which rank exactly as the double totals.
 template <class Rank>
 void rank_pools(const ReweightingModel& model, const ModelWorkspace& ws, Eigen::Index s,
                 std::vector<BucketRanker>& rankers, Rank* rank) {
+    if (!ws.keyed) {
+        rank_pools(model, ws.totals, s, rankers, rank);
+        return;
+    }
     const float* col = ws.keys.col(s).data();
     const double tol = ws.key_tol[static_cast<std::size_t>(s)];
     const auto& pools = model.pools();
@@ -312,10 +317,9 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
     const bool grading = options.grades && !card.framework->grading.bands.empty() && card.trace;
-    // Ranks alone come from single-precision keys with exact refinement (reweighting_model.hpp), when every model
-    // is linear; grading compares totals with band edges, so graded runs use double totals throughout.
-    bool use_keys = model.linear() && !grading;
-    for (const auto& v : variants) use_keys = use_keys && v->linear();
+    // Ranks alone come from single-precision keys with exact refinement where the fast path applies
+    // (reweighting_model.hpp); grading compares totals with band edges, so graded runs use double totals.
+    const bool ranks_only = !grading;
     struct Thread {
         detail::ModelWorkspace ws;
         std::vector<detail::BucketRanker> rankers;
@@ -361,10 +365,7 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             detail::Xoshiro256pp rng(options.seed, b);
             model.draw(rng, t.ws, count);
             if (variants.empty()) {
-                if (use_keys)
-                    model.keys(t.ws);
-                else
-                    model.totals(t.ws);
+                model.evaluate(t.ws, ranks_only);
             } else {
                 // Each sample's variant, drawn after its weights; samples of one variant are evaluated together.
                 const std::size_t k = variants.size() + 1;
@@ -374,7 +375,7 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
                 t.used.resize(k, 0);
                 t.variant_ws.resize(k);
                 t.column.resize(static_cast<std::size_t>(count));
-                if (!use_keys) t.ws.totals.resize(static_cast<Eigen::Index>(n), count);
+                if (grading) t.ws.totals.resize(static_cast<Eigen::Index>(n), count);  // the grader reads them
                 std::vector<Eigen::Index> cols;
                 for (std::size_t v = 0; v < k; ++v) {
                     cols.clear();
@@ -388,14 +389,10 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
                         vws.x.col(static_cast<Eigen::Index>(c)) = t.ws.x.col(cols[c]);
                         t.column[static_cast<std::size_t>(cols[c])] = static_cast<Eigen::Index>(c);
                     }
-                    const detail::ReweightingModel& m = v == 0 ? model : *variants[v - 1];
-                    if (use_keys) {
-                        m.keys(vws);
-                    } else {
-                        m.totals(vws);
+                    (v == 0 ? model : *variants[v - 1]).evaluate(vws, ranks_only);
+                    if (grading)
                         for (std::size_t c = 0; c < cols.size(); ++c)
                             t.ws.totals.col(cols[c]) = vws.totals.col(static_cast<Eigen::Index>(c));
-                    }
                 }
             }
             if (t.pending + static_cast<std::size_t>(count) > std::numeric_limits<std::uint16_t>::max()) t.spill();
@@ -405,11 +402,9 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
             if (collect) t.block_ranks.resize(n * static_cast<std::size_t>(count));
             std::uint16_t* h = t.hist.data();
             const auto rank_sample = [&](Eigen::Index s, auto* out) {
-                if (!use_keys) {
-                    detail::rank_pools(model, t.ws.totals, s, t.rankers, out);
-                } else if (variants.empty()) {
+                if (variants.empty()) {
                     detail::rank_pools(model, t.ws, s, t.rankers, out);
-                } else {  // the sample's own variant: its keys, and its exact totals for near ties
+                } else {  // the sample's own variant: its keys or totals (and its exact totals for near ties)
                     const std::size_t v = t.choice[static_cast<std::size_t>(s)];
                     detail::rank_pools(v == 0 ? model : *variants[v - 1], t.variant_ws[v],
                                        t.column[static_cast<std::size_t>(s)], t.rankers, out);

@@ -185,20 +185,13 @@ template <class Draw, class Model>
             model.draw(rng, t.ws, m);
             t.b = t.ws.x;
             detail::saltelli_columns(t.a, t.b, t.ws.x);
-            // ranks only: single-precision keys with exact refinement on the fast path (reweighting_model.hpp)
-            if (model.linear())
-                model.keys(t.ws);
-            else
-                model.totals(t.ws);
+            model.evaluate(t.ws, true);  // ranks only: exact single-precision keys on the fast path
             const auto runs = static_cast<std::size_t>(t.ws.x.cols());
             const std::size_t outputs = n + 1;
             t.y.assign(outputs * runs, 0);
             std::vector<std::int32_t> rank(n);
             for (std::size_t r = 0; r < runs; ++r) {
-                if (model.linear())
-                    detail::rank_pools(model, t.ws, static_cast<Eigen::Index>(r), t.rankers, rank.data());
-                else
-                    detail::rank_pools(model, t.ws.totals, static_cast<Eigen::Index>(r), t.rankers, rank.data());
+                detail::rank_pools(model, t.ws, static_cast<Eigen::Index>(r), t.rankers, rank.data());
                 std::int64_t* y = t.y.data() + r * outputs;
                 std::int64_t shift = 0;
                 for (std::size_t i = 0; i < n; ++i) {
