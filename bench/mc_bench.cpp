@@ -18,6 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "kaohe/cpu.hpp"
+#include "kaohe/detail/kernels.hpp"
+
 #include <kaohe/score.hpp>
 #include <kaohe/sensitivity/monte_carlo.hpp>
 #include <kaohe/sensitivity/stability.hpp>
@@ -139,7 +142,7 @@ int main(int argc, char** argv) {
                 Matrix out(s.rows(), w.cols());
                 double acc = 0;
                 for (std::size_t b = t; b < blocks; b += threads) {
-                    out.noalias() = s * w;
+                    kaohe::detail::gemm(s, w, out);  // the dispatched kernel kaohe uses
                     acc += static_cast<double>(out(0, 0));
                 }
                 sink[t] = acc;
@@ -160,15 +163,16 @@ int main(int argc, char** argv) {
     double width = 0;
     for (const auto& iv : intervals) width += iv.ranking.upper - iv.ranking.lower;
     const double sink_sum = sink_double + sink_float;
+    const kaohe::CpuInfo cpu = kaohe::cpu_info();
 
     std::printf(
         "{\"units\": %zu, \"indicators\": %zu, \"samples\": %zu, \"threads\": %u, \"kaohe_seconds\": %.4f, "
         "\"gemm_seconds\": %.4f, \"ratio_to_gemm\": %.2f, \"gemm_float_seconds\": %.4f, \"ratio_to_gemm_float\": %.2f, "
         "\"peak_rss_mb\": %.1f, \"linear_path\": %s, "
         "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"stability_seconds\": %.4f, \"stability_weights\": %zu, "
-        "\"mean_interval_width\": %.3g, \"sink\": %.1f}\n",
+        "\"mean_interval_width\": %.3g, \"kernel_level\": \"%s\", \"build\": \"%s\", \"sink\": %.1f}\n",
         units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, gemm_float_s, kaohe_s / gemm_float_s,
         kaohe_rss, mc.linear ? "true" : "false", mc.mean_abs_shift(), checksum, stability_s, intervals.size(),
-        width / static_cast<double>(intervals.size()), sink_sum);
+        width / static_cast<double>(intervals.size()), cpu.level.c_str(), cpu.build.c_str(), sink_sum);
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include <kaohe/cpu.hpp>
 #include <kaohe/ranking.hpp>
 #include <kaohe/sensitivity/monte_carlo.hpp>
 #include <kaohe/sensitivity/what_if.hpp>
@@ -100,8 +101,7 @@ TEST(MonteCarloRanking, KeysCloserThanTheQuantisationAreRankedExactly) {
     const std::vector<double> exact{3.0, 1.0, 2.0};
     detail::BucketRanker ranker(3);
     std::vector<std::int32_t> got(3);
-    ranker.rank(
-        keys.data(), 1e-6, [&](std::uint32_t i) { return exact[i]; }, got.data());
+    ranker.rank(keys.data(), 1e-6, [&](std::uint32_t i) { return exact[i]; }, got.data());
     EXPECT_EQ(got, (std::vector<std::int32_t>{1, 3, 2}));
     const std::vector<double> tiny{0.0, 1e-320, 0.0};  // 65535 / 1e-320 overflows a double
     ranker.rank(tiny.data(), got.data());
@@ -290,6 +290,32 @@ TEST(MonteCarlo, ResultsDoNotDependOnTheThreadCountOrBlockOrder) {
     EXPECT_FALSE(one.rank_counts == monte_carlo(card, w, o).rank_counts);
 }
 
+// Every kernel level this CPU runs (runtime dispatch) gives the same histograms, on the single-precision keys
+// path (ungraded) and the double totals path (graded): the ranks are those of the double-precision totals, and
+// the levels' totals differ only in the last bits, far below the gaps between units here.
+TEST(MonteCarlo, ResultsDoNotDependOnTheKernelLevel) {
+    const std::string best = cpu_info().best;
+    auto fw = nested();
+    fw.grading.bands = {{"good", "", 55.0}, {"fair", "", -unbounded}};
+    const auto card = score(fw, nested_data(80, 16));
+    MonteCarloOptions o;
+    o.samples = 3000;
+    o.block = 128;
+    const std::vector<WeightUncertainty> w{WeightUncertainty::dirichlet("", 8.0)};
+    for (bool grades : {false, true}) {
+        o.grades = grades;
+        ASSERT_TRUE(detail::use_kernel_level(best.c_str()));
+        const auto reference = monte_carlo(card, w, o);
+        for (const std::string& level : cpu_info().supported) {
+            ASSERT_TRUE(detail::use_kernel_level(level.c_str()));
+            const auto mc = monte_carlo(card, w, o);
+            EXPECT_TRUE(mc.rank_counts == reference.rank_counts) << level << (grades ? " graded" : " ungraded");
+            EXPECT_TRUE(mc.grade_counts == reference.grade_counts) << level;
+        }
+    }
+    ASSERT_TRUE(detail::use_kernel_level(best.c_str()));
+}
+
 TEST(MonteCarlo, HistogramsArePermutationsPerSample) {
     const auto card = score(nested(), nested_data(30, 6));
     MonteCarloOptions o;
@@ -439,11 +465,11 @@ TEST(MonteCarlo, BadStudiesAreRefusedWithTheReason) {
     expect_mentions(
         error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet("a1")}); }),
         {"a leaf has no children"});
-    expect_mentions(
-        error_message<framework_error>([&] {
-            (void)monte_carlo(card, {WeightUncertainty::dirichlet("A"), WeightUncertainty::dirichlet("root/A")});
-        }),
-        {"listed twice"});
+    expect_mentions(error_message<framework_error>([&] {
+                        (void)monte_carlo(card,
+                                          {WeightUncertainty::dirichlet("A"), WeightUncertainty::dirichlet("root/A")});
+                    }),
+                    {"listed twice"});
     expect_mentions(
         error_message<framework_error>([&] { (void)monte_carlo(card, {WeightUncertainty::dirichlet("", -1)}); }),
         {"concentration", "positive"});

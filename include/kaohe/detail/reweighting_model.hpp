@@ -6,7 +6,8 @@
 //
 // Fast path (every group arithmetic, no excluded leaf for a ranked unit): a unit's total is linear in its
 // leaves' maxima, so totals = (leaf points of the category's units) x F + adjustments: one matrix product per
-// category (Eigen GEMM). Otherwise each sample re-aggregates the tree with scaled maxima (aggregation.hpp).
+// category (Eigen GEMM, at the CPU's best compiled level: detail/kernels.hpp). Otherwise each sample re-aggregates the
+// tree with scaled maxima (aggregation.hpp).
 //
 // Keys for ranking (fast path only): ranks need the order of the totals, not the totals, so keys() computes them
 // in single precision, twice as fast, in deviation form: total = base + points x (factor - 1), where base (the
@@ -30,6 +31,7 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include "kaohe/aggregation.hpp"
+#include "kaohe/detail/kernels.hpp"
 #include "kaohe/detail/random.hpp"
 #include "kaohe/error.hpp"
 #include "kaohe/scorecard.hpp"
@@ -125,8 +127,9 @@ public:
             for (std::size_t c = 0; c < categories_; ++c) {
                 if (rows_[c].second == 0) continue;
                 leaf_factors(c, ws.child_factor, ws.factor[c]);
-                out.middleRows(static_cast<Eigen::Index>(rows_[c].first), static_cast<Eigen::Index>(rows_[c].second))
-                    .noalias() = points_[c] * ws.factor[c];
+                gemm(points_[c], ws.factor[c],
+                     out.middleRows(static_cast<Eigen::Index>(rows_[c].first),
+                                    static_cast<Eigen::Index>(rows_[c].second)));
             }
             out.colwise() += offset_;
             return;
@@ -185,7 +188,7 @@ public:
             const auto first = static_cast<Eigen::Index>(rows_[c].first);
             const auto rows = static_cast<Eigen::Index>(rows_[c].second);
             auto block = ws.keys.middleRows(first, rows);
-            block.noalias() = centred_f_[c] * ws.delta;
+            gemm(centred_f_[c], ws.delta, block);
             for (Eigen::Index s = 0; s < samples; ++s) {
                 // |float product - centred x delta| <= gamma_(L+4) sum_j |c_ij||d_j| <= gamma ||c_i|| ||d|| (Cauchy-
                 // Schwarz), and the key's own rounding to float adds at most u |key|. The mean term uses the double
