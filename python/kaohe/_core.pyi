@@ -6,6 +6,8 @@ import numpy.typing as npt
 
 __version__: str
 
+def cpu_info() -> Dict[str, Any]: ...
+
 class Framework:
     @staticmethod
     def from_json(text: str, source: str = ...) -> Framework: ...
