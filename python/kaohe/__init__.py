@@ -6,7 +6,12 @@
 ...                 events="examples/district-2019/events.csv")
 >>> card.table().head()
 """
+# `import kaohe` loads only the compiled extension and the error classes; the rest (and pandas with it) is
+# imported the first time one of its names is used (kaohe.Framework, kaohe.mcda ...), so that the `kaohe`
+# command and programs that need only part of the package start quickly (tests/python/test_import.py).
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 try:
     from . import _core
@@ -14,14 +19,14 @@ except ImportError as exc:  # pragma: no cover - only when the extension was not
     raise ImportError("kaohe's compiled extension kaohe._core is missing; install kaohe with pip "
                       "(pip install .) rather than importing it from the source tree") from exc
 
-from .data import read_table
 from .errors import Cancelled, DataError, Error, FrameworkError, InputError, InternalError
-from .framework import Framework
-from .scorecard import ScoreCard
-from .sensitivity import Dirichlet, MonteCarlo, Sobol, Uniform, scenarios
-from . import sensitivity  # noqa: F401
-from . import mcda  # noqa: F401  (kaohe.mcda.topsis etc. after a plain `import kaohe`)
-from . import ahp  # noqa: E402,F401  (kaohe.ahp.priorities etc. after a plain `import kaohe`)
+
+if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see; at run time __getattr__ loads these
+    from . import ahp, cli, data, framework, mcda, plots, scorecard, sensitivity, tables
+    from .data import read_table
+    from .framework import Framework
+    from .scorecard import ScoreCard
+    from .sensitivity import Dirichlet, MonteCarlo, Sobol, Uniform, scenarios
 
 __version__: str = _core.__version__
 
@@ -29,6 +34,45 @@ __all__ = ["Framework", "ScoreCard", "read_table", "Error", "InputError", "Frame
            "InternalError", "Cancelled", "Dirichlet", "Uniform", "MonteCarlo", "Sobol", "scenarios", "sensitivity",
            "__version__"]
 
+# Names loaded on first use (PEP 562): public name -> (submodule, attribute in it). Keep in step with the
+# TYPE_CHECKING imports above.
+_LAZY: Dict[str, Tuple[str, str]] = {
+    "read_table": ("data", "read_table"),
+    "Framework": ("framework", "Framework"),
+    "ScoreCard": ("scorecard", "ScoreCard"),
+    "Dirichlet": ("sensitivity", "Dirichlet"),
+    "Uniform": ("sensitivity", "Uniform"),
+    "MonteCarlo": ("sensitivity", "MonteCarlo"),
+    "Sobol": ("sensitivity", "Sobol"),
+    "scenarios": ("sensitivity", "scenarios"),
+}
+# Submodules reachable as attributes after a plain ``import kaohe`` (kaohe.mcda.topsis, kaohe.plots ...).
+_SUBMODULES = ("ahp", "cli", "data", "errors", "framework", "mcda", "plots", "scorecard", "sensitivity", "tables")
 
-def __dir__() -> list:
-    return list(__all__)
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any kaohe.<typo> as Any
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            module_name, attribute = _LAZY[name]
+            value = getattr(_import(module_name), attribute)
+            globals()[name] = value  # later look-ups are plain attribute reads
+            return value
+        if name in _SUBMODULES:
+            return _import(name)  # the import binds kaohe.<name>, so this runs once per submodule
+        message = f"module 'kaohe' has no attribute '{name}'"
+        if not name.startswith("_"):
+            import difflib
+
+            close = difflib.get_close_matches(name, __dir__(), n=3, cutoff=0.6)
+            if close:
+                message += f" (did you mean {' or '.join(f'kaohe.{c}' for c in close)}?)"
+        raise AttributeError(message)
+
+
+def _import(module_name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"{__name__}.{module_name}")
+
+
+def __dir__() -> List[str]:
+    return sorted(set(__all__) | set(_SUBMODULES))

@@ -33,11 +33,9 @@ Exit codes
 from __future__ import annotations
 
 import argparse
-import difflib
 import math
 import os
 import sys
-import traceback
 import unicodedata
 from typing import Any, Callable, List, NoReturn, Optional, Sequence, TextIO
 
@@ -94,7 +92,33 @@ class _Problems(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors exit with 64 (EX_USAGE) instead of argparse's 2."""
+    """An ArgumentParser whose usage errors exit with 64 (EX_USAGE) instead of argparse's 2.
+
+    ``define``, when given, adds the parser's arguments the first time it parses or prints its help: the
+    commands kept in other modules (``cli_sensitivity``, ``cli_weights``) are listed by ``kaohe --help`` but
+    their modules (and pandas) are imported only when the command is used.
+    """
+
+    def __init__(self, *args: Any, define: Optional[Callable[["_Parser"], None]] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._define = define
+
+    def _defined(self) -> None:
+        define, self._define = self._define, None
+        if define is not None:
+            define(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._defined()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._defined()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._defined()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -326,6 +350,8 @@ def _resolve_unit(card: Any, unit: str) -> str:
     by_name = [uid for uid, name in names.items() if name == unit]
     if len(by_name) == 1:
         return str(by_name[0])
+    import difflib
+
     candidates = difflib.get_close_matches(unit, ids + [n for n in names if n], n=4, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in candidates)}?" if candidates else \
         f" (units: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
@@ -541,6 +567,30 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
                         help="encoding of the CSV data tables (default: detect UTF-8, UTF-8 with BOM, GB18030)")
 
 
+# Commands whose handlers live in other modules: (name, one-line help for `kaohe --help`). Their arguments
+# are defined by the module's define(name, parser, ...) when the command is used (see _Parser).
+_LAZY_COMMANDS = (
+    ("whatif", "re-weight or change rules and show who moves and why"),
+    ("stability", "exact weight intervals that keep the ranking, top k and grades"),
+    ("uncertainty", "Monte Carlo rank intervals under sampled weights"),
+    ("weights", "weights from AHP judgements or from the data (entropy, CRITIC ...)"),
+)
+
+
+def _lazy_definition(name: str, framework_help: str, results_help: str) -> Callable[["_Parser"], None]:
+    def define(parser: _Parser) -> None:
+        if name == "weights":
+            from . import cli_weights
+
+            cli_weights.define(name, parser)
+        else:
+            from . import cli_sensitivity
+
+            cli_sensitivity.define(name, parser, framework_help, results_help)
+
+    return define
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -588,13 +638,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(p)
     p.set_defaults(func=cmd_explain)
 
-    from . import cli_sensitivity
-
-    cli_sensitivity.register(sub, fmt, framework_help, results_help)
-
-    from . import cli_weights
-
-    cli_weights.register(sub, fmt)
+    for name, help_text in _LAZY_COMMANDS:
+        sub.add_parser(name, help=help_text, formatter_class=fmt, epilog=EPILOG,
+                       define=_lazy_definition(name, framework_help, results_help))
 
     p = sub.add_parser("convert", help="convert a framework between formats", formatter_class=fmt, epilog=EPILOG,
                        description="Read the framework SOURCE and write it as DEST; the formats follow the "
@@ -681,6 +727,8 @@ def _run(args: argparse.Namespace) -> int:
 def _internal(exc: BaseException) -> int:
     sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n")
     if os.environ.get("KAOHE_DEBUG", "") not in ("", "0"):
+        import traceback
+
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     else:
         sys.stderr.write("This is a bug in kaohe. Please report it with the command and the input files "

@@ -1,4 +1,5 @@
-"""The ``kaohe whatif``, ``kaohe stability`` and ``kaohe uncertainty`` commands (registered by kaohe.cli)."""
+"""The ``kaohe whatif``, ``kaohe stability`` and ``kaohe uncertainty`` commands (kaohe.cli lists them and imports
+this module only when one of them is used)."""
 from __future__ import annotations
 
 import argparse
@@ -100,13 +101,16 @@ def cmd_uncertainty(args: argparse.Namespace, out: TextIO) -> int:
     return cli.EXIT_OK
 
 
-def register(sub: Any, fmt: Any, framework_help: str, results_help: str) -> None:
-    p = sub.add_parser("whatif", help="re-weight or change rules and show who moves and why", formatter_class=fmt,
-                       epilog=cli.EPILOG,
-                       description="Score RESULTS on FRAMEWORK, apply the changes, and list the units whose rank or "
-                                   "grade changes: totals, ranks and grades before -> after, band or quota "
-                                   "crossings, and the nodes that drove the change. Weight changes keep every "
-                                   "leaf's ratio; rule changes re-score the data.")
+def define(name: str, p: argparse.ArgumentParser, framework_help: str, results_help: str) -> None:
+    """Describe the command ``name`` (whatif, stability or uncertainty) and add its arguments to its parser
+    ``p``, which kaohe.cli created with the one-line help; called when the command is used."""
+    {"whatif": _whatif, "stability": _stability, "uncertainty": _uncertainty}[name](p, framework_help, results_help)
+
+
+def _whatif(p: argparse.ArgumentParser, framework_help: str, results_help: str) -> None:
+    p.description = ("Score RESULTS on FRAMEWORK, apply the changes, and list the units whose rank or grade "
+                     "changes: totals, ranks and grades before -> after, band or quota crossings, and the nodes "
+                     "that drove the change. Weight changes keep every leaf's ratio; rule changes re-score the data.")
     p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
     p.add_argument("results", metavar="RESULTS", help=results_help)
     p.add_argument("--set", "-s", metavar="PATH=VALUE", action="append", required=True,
@@ -122,11 +126,11 @@ def register(sub: Any, fmt: Any, framework_help: str, results_help: str) -> None
     cli._data_options(p)
     p.set_defaults(func=cmd_whatif)
 
-    p = sub.add_parser("stability", help="exact weight intervals that keep the ranking, top k and grades",
-                       formatter_class=fmt, epilog=cli.EPILOG,
-                       description="For each node (default: every node with a sibling), the exact interval of "
-                                   "its share of its parent over which the ranking, the top-k set and the grades "
-                                   "stay unchanged, with the units that meet at each end.")
+
+def _stability(p: argparse.ArgumentParser, framework_help: str, results_help: str) -> None:
+    p.description = ("For each node (default: every node with a sibling), the exact interval of its share of its "
+                     "parent over which the ranking, the top-k set and the grades stay unchanged, with the units "
+                     "that meet at each end.")
     p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
     p.add_argument("results", metavar="RESULTS", help=results_help)
     p.add_argument("--node", metavar="NODE", action="append", help="node id or path; repeat for several")
@@ -136,12 +140,11 @@ def register(sub: Any, fmt: Any, framework_help: str, results_help: str) -> None
     cli._data_options(p)
     p.set_defaults(func=cmd_stability)
 
-    p = sub.add_parser("uncertainty", help="Monte Carlo rank intervals under sampled weights", formatter_class=fmt,
-                       epilog=cli.EPILOG,
-                       description="Sample the weights of the given nodes' children (Dirichlet around the "
-                                   "framework's weights, or uniform +-x%%) and report each unit's median rank, "
-                                   "5-95%% rank interval, mean absolute rank shift and P(top k). Shows a progress "
-                                   "bar on stderr; Ctrl-C stops cleanly.")
+
+def _uncertainty(p: argparse.ArgumentParser, framework_help: str, results_help: str) -> None:
+    p.description = ("Sample the weights of the given nodes' children (Dirichlet around the framework's weights, "
+                     "or uniform +-x%%) and report each unit's median rank, 5-95%% rank interval, mean absolute "
+                     "rank shift and P(top k). Shows a progress bar on stderr; Ctrl-C stops cleanly.")
     p.add_argument("framework", metavar="FRAMEWORK", help=framework_help)
     p.add_argument("results", metavar="RESULTS", help=results_help)
     p.add_argument("--node", metavar="NODE", action="append",

@@ -1,5 +1,6 @@
 """The ``kaohe weights`` command: AHP priorities from a comparison matrix, and objective weights (entropy,
-CRITIC, standard deviation, MEREC, equal) from a results table. Registered by kaohe.cli."""
+CRITIC, standard deviation, MEREC, equal) from a results table. kaohe.cli lists the command and imports this
+module only when it is used."""
 from __future__ import annotations
 
 import argparse
@@ -110,10 +111,12 @@ def cmd_objective(args: argparse.Namespace, out: TextIO) -> int:
     return cli.EXIT_OK
 
 
-def register(sub: Any, fmt: Any) -> None:
-    p = sub.add_parser("weights", help="weights from AHP judgements or from the data (entropy, CRITIC ...)",
-                       formatter_class=fmt, epilog=cli.EPILOG,
-                       description="Compute weights and print them with their diagnostics.")
+def define(name: str, p: argparse.ArgumentParser) -> None:
+    """Describe the ``weights`` command and add its methods to its parser ``p``, which kaohe.cli created with
+    the one-line help; called when the command is used."""
+    assert name == "weights", name
+    fmt = p.formatter_class
+    p.description = "Compute weights and print them with their diagnostics."
     methods = p.add_subparsers(dest="method", metavar="METHOD", required=True, parser_class=cli._Parser)
 
     a = methods.add_parser("ahp", help="AHP priorities, lambda_max, CI, CR from a pairwise comparison matrix",
