@@ -8,12 +8,14 @@ samples (concentration 50), with full rank histograms. Runs, one after the other
    GEMMs of the same shapes on the same threads, in double precision (the issue's baseline) and in single
    precision (what kaohe's ranking path multiplies in); reports the times and the peak RSS of that process;
 2. the same study through the Python API (``ScoreCard.monte_carlo``), with its peak RSS;
-3. the numpy baseline script, unchanged.
+3. the numpy baseline script, unchanged;
+4. with ``--native-build``, the same ``kaohe_mc_bench`` from a ``KAOHE_NATIVE=ON`` build (between 1 and 3), so the
+   portable build's runtime dispatch is compared with ``-march=native`` in the same run.
 
 Prints one JSON object with the times, the ratios (numpy / kaohe, kaohe / each GEMM) and peak memory; record it in
 bench/RESULTS.md with the command line. Machines are noisy: compare ratios from one run, not absolute times.
 
-    python3 bench/mc_bench.py --build build/release [--samples 100000] [--repeat 3]
+    python3 bench/mc_bench.py --build build/release [--native-build build/native] [--samples 100000] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=1, help="take the best of N runs of each")
     p.add_argument("--no-python", action="store_true", help="skip the Python API run")
+    p.add_argument("--native-build", help="also run this build's kaohe_mc_bench (configured with -DKAOHE_NATIVE=ON) "
+                                          "in each repetition and report the portable build's time relative to it")
     a = p.parse_args()
     binary = Path(a.build) / "bench" / "kaohe_mc_bench"
     if not binary.exists():
@@ -74,6 +78,8 @@ def main() -> None:
     best: dict = {}
     for _ in range(a.repeat):
         cpp = run_json([str(binary), *shape, "--threads", str(threads), "--seed", str(a.seed)])
+        native = (run_json([str(Path(a.native_build) / "bench" / "kaohe_mc_bench"), *shape, "--threads",
+                            str(threads), "--seed", str(a.seed)]) if a.native_build else None)
         numpy = run_json([sys.executable, str(BASELINE), *shape, "--seed", str(a.seed)])
         py = None if a.no_python else run_json([sys.executable, "-c", PYTHON_RUN, str(a.units), str(a.indicators),
                                                str(a.samples), str(a.seed), str(threads)])
@@ -86,7 +92,13 @@ def main() -> None:
             "gemm_float_seconds": cpp["gemm_float_seconds"],
             "ratio_to_gemm_float": cpp["kaohe_seconds"] / cpp["gemm_float_seconds"],
             "cpp_peak_rss_mb": cpp["peak_rss_mb"], "linear_path": cpp["linear_path"],
+            "kernel_level": cpp.get("kernel_level"), "build": cpp.get("build"),
         }
+        if native:
+            if native["checksum"] != cpp["checksum"]:
+                sys.exit(f"the native build's checksum {native['checksum']} differs from {cpp['checksum']}")
+            rep.update({"native_cpp_seconds": native["kaohe_seconds"],
+                        "portable_vs_native": cpp["kaohe_seconds"] / native["kaohe_seconds"]})
         if py:
             rep.update({"kaohe_python_seconds": py["seconds"], "python_peak_rss_mb": py["peak_rss_mb"],
                         "python_speedup_vs_numpy": numpy["seconds"] / py["seconds"]})

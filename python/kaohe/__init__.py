@@ -30,9 +30,23 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see; at run 
 
 __version__: str = _core.__version__
 
+
+def cpu_info() -> Dict[str, Any]:
+    """Which compiled kernel level kaohe runs on this CPU (runtime dispatch), as a dict.
+
+    Keys: ``level`` (the level in use, e.g. ``"x86-64-v3"``), ``best`` (the best compiled level this CPU can
+    run), ``compiled`` and ``supported`` (lists, lowest first), ``cap`` (the environment variable
+    ``KAOHE_CPU_LEVEL``, which caps the level, or ``""``), ``note`` (why the cap was not applied as given),
+    ``build`` (``"portable"``, or ``"native"`` for a ``KAOHE_NATIVE`` build) and ``cpu`` (the CPU's name).
+
+    >>> kaohe.cpu_info()["level"]  # doctest: +SKIP
+    'x86-64-v4'
+    """
+    return dict(_core.cpu_info())
+
 __all__ = ["Framework", "ScoreCard", "read_table", "Error", "InputError", "FrameworkError", "DataError",
            "InternalError", "Cancelled", "Dirichlet", "Uniform", "MonteCarlo", "Sobol", "scenarios", "sensitivity",
-           "__version__"]
+           "cpu_info", "__version__"]
 
 # Names loaded on first use (PEP 562): public name -> (submodule, attribute in it). Keep in step with the
 # TYPE_CHECKING imports above.

@@ -598,7 +598,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kaohe", formatter_class=fmt, epilog=EPILOG,
                      description="kaohe (考核): exact, explainable performance-assessment scores, ranks and "
                                  "grades from an indicator tree.")
-    parser.add_argument("--version", action="version", version=f"kaohe {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text(__version__))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     framework_help = "framework file (.json, .yaml/.yml, or a flat indicator table .csv/.xlsx)"
@@ -673,6 +673,17 @@ def _utf8_safe(stream: TextIO) -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError, OSError):  # pragma: no cover
             pass
+
+
+def _version_text(version: str) -> str:
+    """``kaohe X.Y.Z (kernels: LEVEL, best of COMPILED; portable build)``: what --version prints."""
+    from . import _core
+
+    info = _core.cpu_info()
+    text = f"kaohe {version} (kernels: {info['level']} of {', '.join(info['compiled'])}; {info['build']} build)"
+    if info["note"]:
+        text += f"\nnote: {info['note']}"
+    return text
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -400,7 +400,9 @@ def test_top_level_help_lists_the_commands(capsys):
 def test_version(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0
-    assert out.strip() == f"kaohe {kaohe.__version__}"
+    info = kaohe.cpu_info()
+    assert out.strip() == (f"kaohe {kaohe.__version__} (kernels: {info['level']} of {', '.join(info['compiled'])}; "
+                           f"{info['build']} build)")
 
 
 def test_exit_codes_are_documented():

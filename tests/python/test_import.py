@@ -60,7 +60,7 @@ def test_version_command_imports_no_heavy_module(tmp_path: Path) -> None:
             "try:\n    runpy.run_module('kaohe', run_name='__main__', alter_sys=True)\n"
             "except SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n")
     loaded, printed = loaded_after(code, tmp_path)
-    assert printed == [f"kaohe {kaohe.__version__}"]
+    assert len(printed) == 1 and printed[0].startswith(f"kaohe {kaohe.__version__} (kernels: "), printed
     assert [m for m in loaded if m != "kaohe.cli"] == []  # kaohe.cli itself runs the command, nothing else
 
 
@@ -69,7 +69,9 @@ def test_python_m_kaohe_version(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kaohe", "--version"], capture_output=True, text=True,
                           encoding="utf-8", timeout=120, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"kaohe {kaohe.__version__}\n"
+    # The child picks its own level (under qemu-user a child process runs on the real CPU), so only the shape.
+    head = f"kaohe {kaohe.__version__} (kernels: "
+    assert done.stdout.startswith(head) and done.stdout.split(head)[1].split(" of ")[0] in kaohe.cpu_info()["compiled"]
     assert done.stderr == ""
 
 
@@ -163,3 +165,31 @@ def test_type_checking_imports_match_the_lazy_names() -> None:
     assert sorted(static) == sorted(set(lazy) | (set(kaohe._SUBMODULES) - {"errors"}))  # errors: imported eagerly
     for name, (module, attribute) in lazy.items():
         assert getattr(__import__(f"kaohe.{module}", fromlist=[attribute]), attribute) is getattr(kaohe, name)
+
+
+def test_cpu_info_reports_a_runnable_compiled_level() -> None:
+    info = kaohe.cpu_info()
+    assert set(info) == {"level", "best", "compiled", "supported", "cap", "note", "build", "cpu"}
+    assert info["compiled"][0] in ("x86-64", "generic")
+    assert info["supported"] == info["compiled"][:len(info["supported"])]  # levels are nested, lowest first
+    assert info["level"] in info["supported"]
+    assert info["best"] == info["supported"][-1]
+    if not info["cap"]:
+        assert info["level"] == info["best"]
+    assert info["build"] in ("portable", "native")
+
+
+def test_the_cpu_level_cap_is_applied_in_a_fresh_process(tmp_path: Path) -> None:
+    lowest = kaohe.cpu_info()["compiled"][0]
+    code = "import kaohe\ni = kaohe.cpu_info()\nprint(i['level'], i['cap'], repr(i['note']))\n"
+    for cap, expected in ((lowest, f"{lowest} {lowest} ''"), ("bogus", None)):
+        env = dict(os.environ, KAOHE_CPU_LEVEL=cap)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+        if expected is not None:
+            assert done.stdout.strip() == expected
+        else:
+            level, shown_cap, note = done.stdout.strip().split(" ", 2)
+            assert level == kaohe.cpu_info()["best"] and shown_cap == "bogus"
+            assert "not a compiled level" in note
