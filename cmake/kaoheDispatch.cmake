@@ -2,8 +2,9 @@
 # the best one the CPU supports is chosen when first used (src/kernels/dispatch.cpp). Everything else is compiled
 # for the portable baseline, so one build (and one wheel) runs on any x86-64 CPU and is fast on new ones.
 #
-# Baseline: the compiler's default target, which on x86-64 is the original x86-64 (SSE2). Nothing outside the
-# kernels gains measurably from a higher level (bench/RESULTS.md), so kaohe asks nothing of the CPU there.
+# Baseline: the compiler's default target, which on x86-64 is the original x86-64 (SSE2). With the kernels
+# dispatched, the Monte Carlo benchmark runs as fast as a -march=native build (bench/RESULTS.md), so kaohe asks
+# nothing more of the CPU elsewhere.
 # Levels compiled: x86-64 (baseline), x86-64-v2 (SSE4.2, POPCNT), x86-64-v3 (AVX2, FMA, BMI2), x86-64-v4
 # (AVX-512 F/BW/CD/DQ/VL), each in its own translation unit with per-source -march flags. Elsewhere (aarch64,
 # MSVC, compilers without -march=x86-64-vN) only the baseline level is built, and dispatch is a no-op.
