@@ -17,8 +17,19 @@ if(KAOHE_NATIVE)
   set_source_files_properties(src/kernels/dispatch.cpp PROPERTIES COMPILE_DEFINITIONS KAOHE_NATIVE_BUILD)
 endif()
 
+# Debug and sanitizer builds compile the baseline level only: unoptimised code emits inline std:: functions out
+# of line, and an AVX-512 copy of one could be the copy the linker keeps (tests/check_kernel_symbols.cmake).
+# Dispatch is for speed, which such builds do not need.
+set(_kaohe_dispatch_default ON)
+if(KAOHE_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  set(_kaohe_dispatch_default OFF)
+endif()
+option(KAOHE_DISPATCH "Compile the hot kernels for x86-64-v2/v3/v4 too and choose one at run time"
+       ${_kaohe_dispatch_default})
+
 set(KAOHE_KERNEL_LEVELS "")
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND NOT MSVC AND CMAKE_SIZEOF_VOID_P EQUAL 8)
+if(KAOHE_DISPATCH AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND NOT MSVC
+   AND CMAKE_SIZEOF_VOID_P EQUAL 8)
   foreach(level IN ITEMS 2 3 4)
     check_cxx_compiler_flag("-march=x86-64-v${level}" KAOHE_HAVE_MARCH_X86_64_V${level})
     if(KAOHE_HAVE_MARCH_X86_64_V${level})

@@ -27,6 +27,8 @@
 namespace kaohe::io {
 
 namespace json = boost::json;
+// Boost.JSON's own error_code alias is gone in newer Boost (1.88+); the parser handler takes this type.
+using error_code = boost::system::error_code;
 
 // =========================================================================================================
 // JSON text: strict parsing with line/column errors, and readable writing
@@ -47,28 +49,28 @@ public:
     json::value_stack st;
     std::string problem;  // why a callback stopped the parser
 
-    bool on_document_begin(json::error_code&) { return true; }
-    bool on_document_end(json::error_code&) { return true; }
-    bool on_object_begin(json::error_code&) {
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code&) {
         keys_.emplace_back();
         return true;
     }
-    bool on_object_end(std::size_t n, json::error_code&) {
+    bool on_object_end(std::size_t n, error_code&) {
         keys_.pop_back();
         st.push_object(n);
         return true;
     }
-    bool on_array_begin(json::error_code&) { return true; }
-    bool on_array_end(std::size_t n, json::error_code&) {
+    bool on_array_begin(error_code&) { return true; }
+    bool on_array_end(std::size_t n, error_code&) {
         st.push_array(n);
         return true;
     }
-    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    bool on_key_part(json::string_view s, std::size_t, error_code&) {
         key_.append(s.data(), s.size());
         st.push_chars(s);
         return true;
     }
-    bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    bool on_key(json::string_view s, std::size_t, error_code& ec) {
         key_.append(s.data(), s.size());
         if (!keys_.back().insert(key_).second)
             return reject(ec, "the key \"" + key_ + "\" appears twice in the same object");
@@ -76,41 +78,41 @@ public:
         st.push_key(s);
         return true;
     }
-    bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    bool on_string_part(json::string_view s, std::size_t, error_code&) {
         st.push_chars(s);
         return true;
     }
-    bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    bool on_string(json::string_view s, std::size_t, error_code&) {
         st.push_string(s);
         return true;
     }
-    bool on_number_part(json::string_view, json::error_code&) { return true; }
-    bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    bool on_number_part(json::string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, error_code&) {
         st.push_int64(i);
         return true;
     }
-    bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    bool on_uint64(std::uint64_t u, json::string_view, error_code&) {
         st.push_uint64(u);
         return true;
     }
-    bool on_double(double d, json::string_view, json::error_code& ec) {
+    bool on_double(double d, json::string_view, error_code& ec) {
         if (!std::isfinite(d)) return reject(ec, "a number is too large to be represented");
         st.push_double(d);
         return true;
     }
-    bool on_bool(bool b, json::error_code&) {
+    bool on_bool(bool b, error_code&) {
         st.push_bool(b);
         return true;
     }
-    bool on_null(json::error_code&) {
+    bool on_null(error_code&) {
         st.push_null();
         return true;
     }
-    bool on_comment_part(json::string_view, json::error_code&) { return true; }
-    bool on_comment(json::string_view, json::error_code&) { return true; }
+    bool on_comment_part(json::string_view, error_code&) { return true; }
+    bool on_comment(json::string_view, error_code&) { return true; }
 
 private:
-    bool reject(json::error_code& ec, std::string why) {
+    bool reject(error_code& ec, std::string why) {
         problem = std::move(why);
         ec = json::error::syntax;
         return false;
@@ -142,7 +144,7 @@ std::string text_near(std::string_view text, std::size_t offset) {
     return "near '" + std::string(rest) + "'";
 }
 
-std::string syntax_reason(const json::error_code& ec, std::string_view text, std::size_t offset) {
+std::string syntax_reason(const error_code& ec, std::string_view text, std::size_t offset) {
     if (ec == json::error::incomplete)
         return "invalid JSON: the text ends before the JSON is complete (a missing '}', ']' or '\"'?)";
     if (ec == json::error::extra_data)
@@ -268,7 +270,7 @@ json::value parse_json(std::string_view text, const std::string& source, JsonFil
     options.max_depth = 512;  // deep indicator trees nest two levels per tree level
     json::basic_parser<StrictHandler> parser(options);
     parser.handler().st.reset();
-    json::error_code ec;
+    error_code ec;
     std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
     // The parser stops after one complete value; anything but whitespace after it is an error.
     if (!ec && consumed < text.size()) {
