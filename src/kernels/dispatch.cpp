@@ -50,7 +50,7 @@ const KernelTable* const compiled_tables[] = {
 constexpr std::size_t compiled_count = sizeof(compiled_tables) / sizeof(compiled_tables[0]);
 
 // 1 = x86-64 (always), 2..4 = x86-64-v2..v4; 0 off x86-64.
-int cpu_x86_level() noexcept {
+int detect_x86_level() noexcept {
 #ifdef KAOHE_X86_CPUID
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 1;
@@ -85,6 +85,12 @@ int cpu_x86_level() noexcept {
 #else
     return 0;
 #endif
+}
+
+// The CPU does not change under a running process: detect once.
+int cpu_x86_level() noexcept {
+    static const int level = detect_x86_level();
+    return level;
 }
 
 // The x86-64 level a table's name stands for (see cpu_x86_level); 0 for "generic".

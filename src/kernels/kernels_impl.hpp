@@ -32,10 +32,11 @@
 #define KAOHE_CAT2(a, b) a##b
 #define KAOHE_CAT(a, b) KAOHE_CAT2(a, b)
 #define Eigen KAOHE_CAT(kaohe_eigen_, KAOHE_KERNEL_LEVEL)
+#define KAOHE_LEVEL_NS KAOHE_CAT(kernels_, KAOHE_KERNEL_LEVEL)  // this level's own namespace
 #include <Eigen/Core>
 
 namespace kaohe::detail {
-namespace KAOHE_CAT(kernels_, KAOHE_KERNEL_LEVEL) {
+namespace KAOHE_LEVEL_NS {
 namespace {
 
 template <class Scalar>
@@ -60,14 +61,14 @@ void gemm_f32(KernelIndex m, KernelIndex n, KernelIndex k, const float* a, Kerne
 }
 
 }  // namespace
-}  // namespace KAOHE_CAT(kernels_,KAOHE_KERNEL_LEVEL)
+}  // namespace KAOHE_LEVEL_NS
 
 // The only symbol this TU exports.
 extern const KernelTable KAOHE_CAT(kernel_table_, KAOHE_KERNEL_LEVEL);
-const KernelTable KAOHE_CAT(kernel_table_, KAOHE_KERNEL_LEVEL) = {KAOHE_KERNEL_LEVEL_NAME,
-                                                                  &KAOHE_CAT(kernels_, KAOHE_KERNEL_LEVEL)::gemm_f64,
-                                                                  &KAOHE_CAT(kernels_, KAOHE_KERNEL_LEVEL)::gemm_f32};
+const KernelTable KAOHE_CAT(kernel_table_, KAOHE_KERNEL_LEVEL) = {KAOHE_KERNEL_LEVEL_NAME, &KAOHE_LEVEL_NS::gemm_f64,
+                                                                  &KAOHE_LEVEL_NS::gemm_f32};
 
 }  // namespace kaohe::detail
 
+#undef KAOHE_LEVEL_NS
 #undef Eigen
