@@ -216,8 +216,10 @@ struct ResolvedWeights {
 };
 
 // Validate the framework's structure and compute every node's maximum points per category.
-// Throws framework_error naming the node path (and category) and the reason.
-[[nodiscard]] inline ResolvedWeights resolve(const Framework& fw);
+// Throws framework_error naming the node path (and category) and the reason. `check_rules = false` skips the
+// check that each rule's points fit its leaf's maximum: a what-if card keeps each leaf's ratio, so a rule stated
+// in points (a lookup table, a rank ladder) need not fit the scenario's maxima (what_if.hpp).
+[[nodiscard]] inline ResolvedWeights resolve(const Framework& fw, bool check_rules = true);
 
 }  // namespace kaohe
 

@@ -155,9 +155,10 @@ public:
           data_(std::move(data)),
           weights_(resolve(fw_)) {}
 
-    // Re-weighting a score card: its framework and data, with other maxima per node and category.
-    Engine(const ScoreCard& base, ResolvedWeights weights)
-        : framework_(base.framework),
+    // Re-weighting a score card: its data on `framework` (the base card's framework with other weights) and
+    // that framework's maxima per node and category.
+    Engine(const ScoreCard& base, std::shared_ptr<const Framework> framework, ResolvedWeights weights)
+        : framework_(std::move(framework)),
           fw_(*framework_),
           data_(base.trace ? base.trace->data : nullptr),
           weights_(std::move(weights)) {

@@ -176,6 +176,18 @@ class Framework:
         data = {cat: mp[c][leaves] / mp[c][0] for c, cat in enumerate(cats)}
         return pd.DataFrame(data, index=pd.Index([nodes[i]["id"] for i in leaves], name="indicator"))
 
+    def with_weights(self, weights: Any, *, level: Optional[str] = None, policy: str = "proportional",
+                     unit: str = "own") -> "Framework":
+        """This framework with new weights, applied jointly: every named node gets exactly the weight asked for
+        and, with ``policy="proportional"``, only its unnamed siblings absorb the difference. ``weights`` is a
+        dict or a pandas Series keyed by node id, path or ``id@category`` (MCDA and AHP weights flow straight in:
+        ``fw.with_weights(kaohe.mcda.entropy_weights(X), level="research", unit="share")``); ``unit`` is
+        ``"own"`` (each node's own terms), ``"share"``, ``"percent"`` or ``"points"``. Other policies:
+        ``"explicit"``, ``"rescale"``, ``"none"``. See :func:`kaohe.sensitivity.with_weights`."""
+        from .sensitivity import with_weights
+
+        return with_weights(self, weights, level=level, policy=policy, unit=unit)
+
     def __repr__(self) -> str:
         leaves = len(self._core.leaves)
         return f"<kaohe.Framework '{self.id}': {leaves} indicators, total {self.total:g}>"

@@ -188,12 +188,14 @@ class ScoreCard:
 
     # -- display -----------------------------------------------------------------------------------------
     # -- what-if and sensitivity (kaohe.sensitivity) ----------------------------------------------------
-    def what_if(self, changes: "Changes", *, policy: str = "proportional") -> "ScoreCard":
-        """This card under weight or rule-parameter changes: ``{"rule_of_law": 15}``, ``{"rule_of_law": "15%"}``,
-        ``{"rule_of_law@town": 15}``, ``{"court_rate.rule.target": 0.9}``. See :func:`kaohe.sensitivity.what_if`."""
+    def what_if(self, changes: "Changes", *, policy: str = "proportional", unit: str = "own") -> "ScoreCard":
+        """This card under weight or rule-parameter changes, applied jointly: ``{"rule_of_law": 15}``,
+        ``{"rule_of_law": "15%"}``, ``{"rule_of_law@town": 15}``, ``{"court_rate.rule.target": 0.9}``, or a pandas
+        Series of weights (``unit="share"`` for MCDA shares). The new card's :attr:`framework` has the new
+        weights. See :func:`kaohe.sensitivity.what_if`."""
         from .sensitivity import what_if
 
-        return what_if(self, changes, policy=policy)
+        return what_if(self, changes, policy=policy, unit=unit)
 
     def compare(self, other: "ScoreCard", *, drivers: int = 5) -> pd.DataFrame:
         """Per unit: totals, ranks and grades here and in ``other``, band and quota crossings, and the nodes that

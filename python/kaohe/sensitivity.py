@@ -36,14 +36,17 @@ from . import _core
 from .errors import FrameworkError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .framework import Framework
     from .scorecard import ScoreCard
 
-__all__ = ["Dirichlet", "Uniform", "MonteCarlo", "Sobol", "what_if", "scenarios", "compare", "stability",
+__all__ = ["Dirichlet", "Uniform", "MonteCarlo", "Sobol", "what_if", "with_weights", "scenarios", "compare",
+           "stability",
            "overtake", "monte_carlo", "sobol", "parse_changes"]
 
 ChangeValue = Union[float, int, str]
-Changes = Union[Mapping[str, Any], Sequence[str]]
-POLICIES = ("proportional", "explicit", "none")
+Changes = Union[Mapping[str, Any], "pd.Series", Sequence[str], str]
+POLICIES = ("proportional", "explicit", "rescale", "none")
+UNITS = ("own", "share", "percent", "points")
 ProgressArg = Union[bool, Callable[[int, int], Optional[bool]], None]
 
 
@@ -142,20 +145,34 @@ _RULE_KEY = re.compile(r"^(?P<node>[^.@]+)\.(?P<path>.+)$")
 _WEIGHT_KEY = re.compile(r"^(?P<node>[^.@]+)(@(?P<category>[^.@]+))?$")
 
 
-def parse_changes(changes: Changes) -> Tuple[List[Tuple[str, Any, bool, str]], List[Tuple[str, str, Any]]]:
-    """Split a change specification into weight changes ``(node, value, as_share, category)`` and rule
-    changes ``(node, key path, value)``. See the module docstring for the forms."""
-    if isinstance(changes, Mapping):
+def parse_changes(changes: Changes, *, unit: str = "own"
+                  ) -> Tuple[List[Tuple[str, float, str, str]], List[Tuple[str, str, Any]]]:
+    """Split a change specification into weight changes ``(node, value, unit, category)`` and rule changes
+    ``(node, key path, value)``. See the module docstring for the forms.
+
+    ``changes`` is a mapping (a dict, or a pandas Series such as :func:`kaohe.mcda.entropy_weights` returns)
+    or ``"key=value"`` strings. ``unit`` says what plain numbers are: ``"own"`` (the node's own terms),
+    ``"share"`` (of the parent, 0.15), ``"percent"`` (of the parent, 15) or ``"points"``; a string value ending
+    in ``%`` is always a percentage of the parent.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    if isinstance(changes, pd.Series):
+        items = [(k, v) for k, v in changes.items()]
+    elif isinstance(changes, Mapping):
         items = list(changes.items())
     else:
+        if isinstance(changes, str):
+            changes = [changes]
         items = []
         for text in changes:
             if not isinstance(text, str) or "=" not in text:
                 raise FrameworkError(f"change {text!r}: expected NODE=VALUE (e.g. rule_of_law=15, rule_of_law=15%, "
-                                     "court_rate.rule.target=0.9)", reason="expected NODE=VALUE")
+                                     "court_rate.rule.target=0.9), or pass a dict or a pandas Series",
+                                     reason="expected NODE=VALUE")
             key, value = text.split("=", 1)
             items.append((key.strip(), value.strip()))
-    weights: List[Tuple[str, Any, bool, str]] = []
+    weights: List[Tuple[str, float, str, str]] = []
     rules: List[Tuple[str, str, Any]] = []
     for key, value in items:
         key = str(key)
@@ -172,21 +189,108 @@ def parse_changes(changes: Changes) -> Tuple[List[Tuple[str, Any, bool, str]], L
         if not weight:
             raise FrameworkError(f"change {key!r}: expected NODE, NODE@CATEGORY or NODE.rule.PARAMETER",
                                  path=key, reason="malformed change key")
-        as_share = False
+        this_unit = unit
         if isinstance(value, str):
             text = value.strip()
-            as_share = text.endswith("%")
+            percent = text.endswith("%")
             try:
-                number = float(text[:-1] if as_share else text)
+                value = float(text[:-1] if percent else text)
             except ValueError:
                 raise FrameworkError(f"change {key}={value!r}: the weight must be a number, or a percentage such "
                                      "as 15%", path=key, reason="not a number") from None
-            value = number / 100.0 if as_share else number
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            if percent:
+                this_unit = "percent"
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating, np.integer)):
             raise FrameworkError(f"change {key}={value!r}: the weight must be a number", path=key,
                                  reason="not a number")
-        weights.append((weight["node"], float(value), as_share, weight["category"] or ""))
+        number = float(value)
+        if not np.isfinite(number) or number < 0:
+            raise FrameworkError(f"change {key}={number!r}: the weight must be a finite number >= 0", path=key,
+                                 reason="not a finite number >= 0")
+        if this_unit == "percent":
+            number, this_unit = number / 100.0, "share"
+        weights.append((weight["node"], number, this_unit, weight["category"] or ""))
     return weights, rules
+
+
+def _weight_kinds(data: Mapping[str, Any]) -> Dict[str, Tuple[str, str]]:
+    """node id -> (weight kind, parent id) from a framework dict."""
+    out: Dict[str, Tuple[str, str]] = {}
+
+    def walk(node: Mapping[str, Any], parent: str) -> None:
+        kind = "points" if "points" in node else "share" if "share" in node else "weight"
+        out[str(node["id"])] = (kind, parent)
+        for child in node.get("children", []) or []:
+            walk(child, str(node["id"]))
+
+    walk(data["root"], "")
+    return out
+
+
+def _refuse_ambiguous(framework: "Framework", weights: Sequence[Tuple[str, float, str, str]]) -> None:
+    """Plain numbers that add up to 1 for nodes whose weights are points look like shares: ask which is meant
+    (an MCDA Series passed as points would give papers 0.127 points instead of 12.7% of its group)."""
+    kinds = _weight_kinds(framework.to_dict())
+    by_parent: Dict[Tuple[str, str], List[Tuple[str, float]]] = {}
+    for node, value, unit, category in weights:
+        node_id = node.rsplit("/", 1)[-1]
+        if unit != "own" or node_id not in kinds or kinds[node_id][0] != "points":
+            continue
+        by_parent.setdefault((kinds[node_id][1], category), []).append((node_id, value))
+    nodes = framework.nodes
+    for (parent, _category), named in by_parent.items():
+        total = sum(v for _, v in named)
+        column = next(c for c in nodes.columns if str(c).startswith("max_points"))
+        parent_points = float(nodes.loc[parent, column]) if parent else float(framework.total)
+        if len(named) > 1 and abs(total - 1.0) <= 1e-6 and abs(parent_points - 1.0) > 1e-6:
+            ids = ", ".join(n for n, _ in named)
+            raise FrameworkError(
+                f"the new weights of {ids} add up to 1, as shares do, but their weights are points (the group "
+                f"'{parent}' has {parent_points:g}); pass unit='share' (or 'percent') for shares of the group, or "
+                "unit='points' if points are meant", path=parent, reason="ambiguous weights")
+
+
+def with_weights(framework: "Framework", weights: Changes, *, level: Optional[str] = None,
+                 policy: str = "proportional", unit: str = "own") -> "Framework":
+    """The framework with new weights, applied jointly (docs/sensitivity.md): every named node gets exactly the
+    weight asked for and only the unnamed siblings absorb the difference (``policy="proportional"``); with
+    ``"explicit"`` every sibling is named and they add up to the parent; with ``"rescale"`` every sibling is
+    named and they are scaled together to fill the parent (MCDA shares, percentages that add up to 100.005%);
+    with ``"none"`` the parent and the total change by the difference.
+
+    ``weights`` is a dict or a pandas Series keyed by node id, path or ``id@category``; ``unit`` says what the
+    numbers are (``"own"``, ``"share"``, ``"percent"``, ``"points"``). ``level`` (a node id or path) checks
+    that every key is a child of that node, e.g. ``level="research"`` for a Series of its leaves' weights.
+    """
+    from .framework import Framework
+
+    if policy not in POLICIES:
+        raise FrameworkError(f"unknown renormalisation policy {policy!r} (known: {', '.join(POLICIES)})",
+                             reason="unknown policy")
+    rows, rules = parse_changes(weights, unit=unit)
+    if rules:
+        raise FrameworkError("with_weights takes weights only; rule changes such as "
+                             f"'{rules[0][0]}.{rules[0][1]}' belong to ScoreCard.what_if", path=rules[0][0],
+                             reason="not a weight")
+    if level is not None:
+        _check_level(framework, level, [r[0] for r in rows])
+    _refuse_ambiguous(framework, rows)
+    core, _notes = _core.with_weights(framework._core, [(n, v, u, c, policy) for n, v, u, c in rows])
+    return Framework(core)
+
+
+def _check_level(framework: "Framework", level: str, keys: Sequence[str]) -> None:
+    nodes = framework.nodes
+    level_id = level.rsplit("/", 1)[-1]
+    if level_id not in nodes.index:
+        raise FrameworkError(f"level '{level}': no node with this id or path", path=level, reason="no such node")
+    parent_index = int(nodes.loc[level_id, "index"])
+    for key in keys:
+        node_id = key.rsplit("/", 1)[-1]
+        if node_id in nodes.index and int(nodes.loc[node_id, "parent"]) != parent_index:
+            children = ", ".join(nodes.index[nodes["parent"] == parent_index])
+            raise FrameworkError(f"'{key}' is not a child of '{level}' (its children: {children})", path=key,
+                                 reason="not a child of the level")
 
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -235,13 +339,18 @@ def _apply_rule_change(data: Dict[str, Any], node: str, path: str, value: Any) -
                 obj = obj[k]
 
 
-def what_if(card: "ScoreCard", changes: Changes, *, policy: str = "proportional") -> "ScoreCard":
-    """The score card under ``changes`` (see the module docstring), applied in order.
+def what_if(card: "ScoreCard", changes: Changes, *, policy: str = "proportional", unit: str = "own") -> "ScoreCard":
+    """The score card under ``changes`` (see the module docstring), applied jointly, never one after another.
 
-    Weight changes keep every leaf's ratio and re-aggregate the tree; ``policy`` says what the node's siblings
-    do: ``"proportional"`` (they shrink or grow so the parent keeps its points), ``"explicit"`` (you give every
-    sibling; they must add up to the parent's points) or ``"none"`` (the total maximum changes; reported in
-    :attr:`ScoreCard.warnings`). Rule changes re-score the same data on a changed framework first.
+    Weight changes keep every leaf's ratio and re-aggregate the tree. Every named node gets exactly the weight
+    asked for; ``policy`` says what the other children of its parent do: ``"proportional"`` (the unnamed ones
+    shrink or grow so the parent keeps its points), ``"explicit"`` (you give every child; they must add up to
+    the parent's points), ``"rescale"`` (you give every child; they are scaled together to fill the parent) or
+    ``"none"`` (the total maximum changes; reported in :attr:`ScoreCard.warnings`). ``changes`` may be a dict, a
+    pandas Series (e.g. MCDA weights, with ``unit="share"``) or ``"key=value"`` strings; ``unit`` as in
+    :func:`with_weights`. Rule changes re-score the same data on a changed framework first.
+
+    The new card carries its scenario: ``card.framework`` is the framework with the new weights.
     """
     from .framework import Framework
     from .scorecard import ScoreCard
@@ -249,7 +358,7 @@ def what_if(card: "ScoreCard", changes: Changes, *, policy: str = "proportional"
     if policy not in POLICIES:
         raise FrameworkError(f"unknown renormalisation policy {policy!r} (known: {', '.join(POLICIES)})",
                              reason="unknown policy")
-    weights, rules = parse_changes(changes)
+    weights, rules = parse_changes(changes, unit=unit)
     base = card
     if rules:
         data = copy.deepcopy(card.framework.to_dict())
@@ -259,8 +368,9 @@ def what_if(card: "ScoreCard", changes: Changes, *, policy: str = "proportional"
         base = ScoreCard(_core.rescore(card._core, changed._core), changed, card._units)
     if not weights:
         return base
-    core, _notes = _core.what_if(base._core, [(n, v, s, c, policy) for n, v, s, c in weights])
-    return ScoreCard(core, base.framework, base._units)
+    _refuse_ambiguous(base.framework, weights)
+    core, _notes = _core.what_if(base._core, [(n, v, u, c, policy) for n, v, u, c in weights])
+    return ScoreCard(core, Framework(_core.card_framework(core)), base._units)
 
 
 def compare(before: "ScoreCard", after: "ScoreCard", *, drivers: int = 5) -> pd.DataFrame:

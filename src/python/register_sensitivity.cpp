@@ -13,7 +13,7 @@ namespace kaohe::python {
 namespace {
 
 using ChangeRow =
-    std::tuple<std::string, double, bool, std::string, std::string>;        // node, value, as_share, category, policy
+    std::tuple<std::string, double, std::string, std::string, std::string>;  // node, value, unit, category, policy
 using UncertainRow = std::tuple<std::string, std::string, double, double>;  // node, distribution, concentration, spread
 
 const ScoreCard& card_of(const CardHandle& h) {
@@ -23,8 +23,17 @@ const ScoreCard& card_of(const CardHandle& h) {
 Renormalise policy_of(const std::string& p) {
     if (p == "proportional") return Renormalise::proportional;
     if (p == "explicit") return Renormalise::explicit_;
+    if (p == "rescale") return Renormalise::rescale;
     if (p == "none") return Renormalise::none;
-    throw framework_error({}, "unknown renormalisation policy '" + p + "' (known: proportional, explicit, none)");
+    throw framework_error({},
+                          "unknown renormalisation policy '" + p + "' (known: proportional, explicit, rescale, none)");
+}
+
+WeightUnit unit_of(const std::string& u) {
+    if (u == "own") return WeightUnit::own;
+    if (u == "share") return WeightUnit::share;
+    if (u == "points") return WeightUnit::points;
+    throw framework_error({}, "unknown weight unit '" + u + "' (known: own, share, points)");
 }
 
 RankScope scope_of(const std::string& s) {
@@ -36,9 +45,9 @@ RankScope scope_of(const std::string& s) {
 
 std::vector<WeightChange> changes_of(const std::vector<ChangeRow>& rows) {
     std::vector<WeightChange> out;
-    for (const auto& [node, value, as_share, category, policy] : rows) {
+    for (const auto& [node, value, unit, category, policy] : rows) {
         WeightChange c(node, value, policy_of(policy));
-        c.as_share = as_share;
+        c.unit = unit_of(unit);
         c.category = category;
         out.push_back(std::move(c));
     }
@@ -152,7 +161,21 @@ void register_sensitivity(py::module_& m) {
             return std::make_pair(CardHandle{std::move(card)}, notes);
         },
         py::arg("base"), py::arg("changes"),
-        "Re-weight a score card: changes are (node, value, as_share, category, policy) tuples.");
+        "Re-weight a score card: changes are (node, value, unit, category, policy) tuples, applied jointly.");
+    m.def(
+        "with_weights",
+        [](const FrameworkHandle& fw, const std::vector<ChangeRow>& rows) {
+            std::vector<std::string> notes;
+            auto out = std::make_shared<const Framework>(with_weights(*fw.framework, changes_of(rows), &notes));
+            ResolvedWeights weights = resolve(*out, false);  // score() checks the rules against the new maxima
+            return std::make_pair(FrameworkHandle{std::move(out), std::move(weights)}, notes);
+        },
+        py::arg("framework"), py::arg("changes"),
+        "The framework with changed weights: (node, value, unit, category, policy) tuples, applied jointly.");
+    m.def(
+        "card_framework",
+        [](const CardHandle& card) { return FrameworkHandle{card.card->framework, card.card->weights}; },
+        py::arg("card"), "The framework a score card was scored with (a scenario card's own).");
     m.def(
         "rescore",
         [](const CardHandle& base, const FrameworkHandle& fw) {

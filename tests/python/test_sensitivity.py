@@ -63,7 +63,7 @@ def test_rule_parameter_changes_rescore_the_data():
 
 @pytest.mark.parametrize("changes, fragments", [
     ({"nope": 5}, ["'nope'", "no node"]),
-    ({"A": 120}, ["root/A", "more than the parent"]),
+    ({"A": 120}, ["'root'", "A 120 = 120 points", "more than its 100"]),
     ({"A": "lots"}, ["A", "number"]),
     ({"a1.rule.nope.deeper": 1}, ["a1.rule", "no key 'nope'"]),
     ({"zz.rule.target": 1}, ["'zz'", "no node"]),
@@ -78,7 +78,7 @@ def test_bad_changes_name_the_change_and_the_reason(changes, fragments):
 
 def test_parse_changes_splits_weights_and_rules():
     weights, rules = parse_changes(["rule_of_law=15", "rule_of_law@town=12%", "court.rule.bands[1].min=60"])
-    assert weights == [("rule_of_law", 15.0, False, ""), ("rule_of_law", 0.12, True, "town")]
+    assert weights == [("rule_of_law", 15.0, "own", ""), ("rule_of_law", 0.12, "share", "town")]
     assert rules == [("court", "rule.bands[1].min", 60)]
 
 

@@ -214,7 +214,7 @@ inline void validate_structure(const Framework& fw) {
 
 }  // namespace detail
 
-inline ResolvedWeights resolve(const Framework& fw) {
+inline ResolvedWeights resolve(const Framework& fw, bool check_rules) {
     detail::validate_structure(fw);  // ids, categories, grades: later checks rely on them, so stop at the first
     detail::Collector collect;
     ResolvedWeights out;
@@ -230,7 +230,7 @@ inline ResolvedWeights resolve(const Framework& fw) {
         for (std::size_t i = 0; i < fw.nodes.size(); ++i) {
             const Node& n = fw.nodes[i];
             // A leaf that applies but sits under a group that does not is not scored either.
-            if (!n.is_leaf() || !n.applies(category) || max_points[i] == 0.0) continue;
+            if (!check_rules || !n.is_leaf() || !n.applies(category) || max_points[i] == 0.0) continue;
             try {
                 detail::validate_rule(fw, i, category, n.rule_for(category), max_points[i]);
             } catch (const framework_error& e) {

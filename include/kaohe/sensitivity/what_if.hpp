@@ -2,7 +2,8 @@
 //
 //   reweigh(base, weights)   leaf ratios kept, tree re-aggregated (rules are not re-scored: a leaf keeps its
 //                            ratio of its maximum; it is worth more or fewer points)
-//   what_if(base, changes)   the same, from WeightChanges (weight_change.hpp)
+//   what_if(base, changes)   the same, from WeightChanges applied jointly (weight_change.hpp); the new card
+//                            carries the framework with the new weights
 //   rescore(base, changed)   the same data scored on a changed framework (a target, a band edge)
 //   compare(before, after)   per unit: totals, ranks, grades before and after, who crossed a grade boundary or
 //                            a quota line, and the indicators that drove each change
@@ -20,13 +21,20 @@
 namespace kaohe {
 
 // The base card re-aggregated with other maxima per node and category (vetoes, ranks and grades run again).
-[[nodiscard]] inline ScoreCard reweigh(const ScoreCard& base, ResolvedWeights weights) {
+// The new card carries its own framework: the base framework with its weights rewritten to give `weights`
+// (framework_with_weights), so card.framework, its exports and card.weights all show the scenario.
+[[nodiscard]] inline ScoreCard reweigh(const ScoreCard& base, const ResolvedWeights& weights) {
     if (weights.max_points.size() != base.weights.max_points.size())
         throw internal_error("re-weighting needs maxima for every category of the framework");
-    return detail::Engine(base, std::move(weights)).reweigh(base);
+    auto framework = std::make_shared<const Framework>(framework_with_weights(*base.framework, base.weights, weights));
+    // == weights, up to the last bit of a share's quotient. Rules are not re-scored (each leaf keeps its ratio), so
+    // a rule stated in points need not fit its leaf's new maximum.
+    ResolvedWeights resolved = resolve(*framework, false);
+    return detail::Engine(base, std::move(framework), std::move(resolved)).reweigh(base);
 }
 
-// The base card under `changes`, applied in order. `notes` (optional) says when the maximum total changes.
+// The base card under `changes`, applied jointly (weight_change.hpp). `notes` (optional) says when the maximum
+// total changes.
 [[nodiscard]] inline ScoreCard what_if(const ScoreCard& base, const std::vector<WeightChange>& changes,
                                        std::vector<std::string>* notes = nullptr) {
     std::vector<std::string> local;
