@@ -120,16 +120,62 @@ namespace kaohe {
     return ratio;
 }
 
+// Each node's maximum for one unit once its excluded nodes are dropped: an excluded child's points go to its
+// scored siblings in proportion to their maxima (the reweighting of missing: exclude), down the tree. Equal to
+// `max` (exactly) where nothing below is excluded. `excluded(n)` says whether node n is excluded for the unit;
+// `parents_first` lists the nodes with every parent before its children (reverse post-order).
+template <class Excluded>
+void effective_maxima(const Framework& fw, const std::vector<double>& max,
+                      const std::vector<std::size_t>& parents_first, Excluded&& excluded, std::vector<double>& eff) {
+    eff.assign(max.begin(), max.end());
+    for (std::size_t n : parents_first) {
+        const Node& node = fw.nodes[n];
+        if (node.is_leaf() || max[n] == 0.0 || excluded(n)) continue;
+        double scored = 0.0;
+        bool any_excluded = false;
+        for (std::size_t k : node.children) {
+            if (max[k] == 0.0) continue;
+            if (excluded(k))
+                any_excluded = true;
+            else
+                scored += max[k];
+        }
+        if (!any_excluded && eff[n] == max[n]) continue;
+        const double factor = any_excluded ? eff[n] / scored : eff[n] / max[n];
+        for (std::size_t k : node.children)
+            if (max[k] != 0.0) eff[k] = max[k] * factor;
+    }
+}
+
 // Converts node ratios to points in place: ratio x the node's maximum in the unit's category (0 where the
-// node does not apply; NaN stays NaN where it is excluded).
-inline void ratios_to_points(Eigen::MatrixXd& ratio, const std::vector<std::vector<double>>& max_points,
+// node does not apply; NaN stays NaN where it is excluded). For a unit with excluded nodes, a node's points
+// are its ratio x its effective maximum (effective_maxima), so that the points shown for a group's children add
+// up to the group's points.
+inline void ratios_to_points(const Framework& fw, Eigen::MatrixXd& ratio,
+                             const std::vector<std::vector<double>>& max_points,
                              const std::vector<std::size_t>& unit_category) {
+    const std::size_t units = unit_category.size();
+    std::vector<unsigned char> partial(units, 0);
     for (Eigen::Index n = 0; n < ratio.cols(); ++n) {
         double* col = ratio.col(n).data();
-        for (std::size_t u = 0; u < unit_category.size(); ++u) {
+        for (std::size_t u = 0; u < units; ++u) {
             const double m = max_points[unit_category[u]][static_cast<std::size_t>(n)];
+            partial[u] |= static_cast<unsigned char>(m != 0.0 && std::isnan(col[u]));
             col[u] = m == 0.0 ? 0.0 : col[u] * m;
         }
+    }
+    std::vector<std::size_t> parents_first = post_order(fw);
+    std::reverse(parents_first.begin(), parents_first.end());
+    std::vector<double> eff;
+    for (std::size_t u = 0; u < units; ++u) {
+        if (!partial[u]) continue;
+        const auto& max = max_points[unit_category[u]];
+        const auto row = static_cast<Eigen::Index>(u);
+        effective_maxima(
+            fw, max, parents_first, [&](std::size_t n) { return std::isnan(ratio(row, static_cast<Eigen::Index>(n))); },
+            eff);
+        for (std::size_t n = 0; n < max.size(); ++n)
+            if (eff[n] != max[n]) ratio(row, static_cast<Eigen::Index>(n)) *= eff[n] / max[n];
     }
 }
 

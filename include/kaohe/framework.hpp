@@ -160,6 +160,9 @@ struct Framework {
     std::string id;
     std::string name;
     double total = 100.0;  // maximum points of the root
+    // The scale of every node's score (its ratio x score_scale): 100 reads a group as COINr and index users do
+    // (Connectivity 81.16, not its 40.58 points of 50); 1 for indices published on [0, 1] such as the HDI.
+    double score_scale = 100.0;
     std::vector<Category> categories;
     std::vector<Node> nodes;  // nodes[0] is the root; children listed by index
     std::vector<Adjustment> adjustments;

@@ -223,7 +223,7 @@ private:
         card.node_points = aggregate_ratios(fw_, weights_.max_points, card.unit_category, card.leaves, card.leaf_ratio,
                                             ids, problems_.list);
         problems_.throw_if_any("aggregation failed:");
-        ratios_to_points(card.node_points, weights_.max_points, card.unit_category);
+        ratios_to_points(fw_, card.node_points, weights_.max_points, card.unit_category);
         card.weighted_total = card.node_points.col(0);
         apply_adjustments(card);
         problems_.throw_if_any("adjustments failed:");

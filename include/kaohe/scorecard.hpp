@@ -56,18 +56,24 @@ struct ScoreCard {
             if (units[i].id == id) return i;
         throw data_error({{}, "unit '" + id + "'"}, "no such unit in this score card");
     }
-    // Leaf points (units x leaves): ratio x the leaf's maximum in the unit's category; 0 where not applicable.
+    // Leaf points (units x leaves); 0 where the leaf does not apply or is excluded. A leaf beside an excluded
+    // sibling has the points it contributes after the reweighting (node_points).
     [[nodiscard]] Eigen::MatrixXd leaf_points() const {
         Eigen::MatrixXd out(leaf_ratio.rows(), leaf_ratio.cols());
-        for (Eigen::Index u = 0; u < out.rows(); ++u)
-            for (Eigen::Index j = 0; j < out.cols(); ++j) {
-                const double r = leaf_ratio(u, j);
-                out(u, j) = std::isnan(r) ? 0.0
-                                          : r * weights.max_points[unit_category[static_cast<std::size_t>(u)]]
-                                                                  [leaves[static_cast<std::size_t>(j)]];
+        for (Eigen::Index j = 0; j < out.cols(); ++j) {
+            const auto n = static_cast<Eigen::Index>(leaves[static_cast<std::size_t>(j)]);
+            for (Eigen::Index u = 0; u < out.rows(); ++u) {
+                const double p = node_points(u, n);
+                out(u, j) = std::isnan(p) ? 0.0 : p;
             }
+        }
         return out;
     }
+    // Every node's score (units x nodes): its ratio on the framework's score_scale (0-100 by default), the figure
+    // a reader of a composite index expects for a group. NaN where the node does not apply or is excluded.
+    [[nodiscard]] Eigen::MatrixXd node_scores() const;
+    // One unit's row of node_scores(), by node index.
+    [[nodiscard]] std::vector<double> unit_scores(std::size_t unit) const;
     // Unit indices sorted by rank (ties in unit order; disqualified units last).
     [[nodiscard]] std::vector<std::size_t> order() const;
     // Explanation lines of one unit: every leaf's rule arithmetic, missing-data handling, overrides,

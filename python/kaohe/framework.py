@@ -148,6 +148,11 @@ class Framework:
         return float(self._core.total)
 
     @property
+    def score_scale(self) -> float:
+        """The scale of node scores (:attr:`ScoreCard.scores`): 100 unless the framework sets ``score_scale``."""
+        return float(self._core.score_scale)
+
+    @property
     def categories(self) -> Dict[str, str]:
         """Unit categories: id -> display name."""
         return dict(self._core.categories)

@@ -82,9 +82,21 @@ class ScoreCard:
 
     @property
     def node_points(self) -> pd.DataFrame:
-        """Points of every node, groups and leaves (units x nodes); NaN where excluded for missing data."""
+        """Points of every node, groups and leaves (units x nodes); NaN where excluded for missing data. Beside an
+        excluded sibling a node has the points it contributes after the reweighting, so the points of an
+        arithmetic group's children add up to the group's. See :attr:`scores` for each node on a 0-100 scale."""
         nodes = self._framework._core.nodes
         return pd.DataFrame(self._core.node_points, index=self._index(),
+                            columns=pd.Index([n["id"] for n in nodes], name="node"))
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Every node's score (units x nodes): its ratio on the framework's ``score_scale`` (0-100 unless the
+        framework says otherwise), the figure an index reader expects for a group (COINr's aggregate scores:
+        ASEM's Connectivity 81.16 for Germany, where its points are 40.58 of 50). NaN where a node does not apply
+        or is excluded. A geometric group's score is the weighted geometric mean of its children's scores."""
+        nodes = self._framework._core.nodes
+        return pd.DataFrame(self._core.node_scores(), index=self._index(),
                             columns=pd.Index([n["id"] for n in nodes], name="node"))
 
     @property
@@ -102,21 +114,24 @@ class ScoreCard:
         return pd.Index(self._units.ids, name="unit")
 
     # -- tables ------------------------------------------------------------------------------------------
-    def table(self, *, rounded: bool = True) -> pd.DataFrame:
+    def table(self, *, rounded: bool = True, scores: bool = False) -> pd.DataFrame:
         """The ranked table: unit, name, category, total, rank, rank in category, grade, then points per
-        top-level group, sorted by rank (units without a rank last).
+        top-level group (or their scores), sorted by rank (units without a rank last).
 
         Parameters
         ----------
         rounded : bool
             Round figures half-up as the framework's ``rounding`` declares (default). ``False`` gives full
             precision.
+        scores : bool
+            Show each top-level group's score (its ratio on the framework's ``score_scale``, 0-100 by default)
+            instead of its points.
         """
         fw = self._framework._core
         nodes = fw.nodes
         top = [i for i, n in enumerate(nodes) if n["parent"] == 0]
         order = self._core.order()
-        node_points = self._core.node_points
+        node_points = self._core.node_scores() if scores else self._core.node_points
         u = self._units
         pub = self._core.published if rounded else (lambda v, what: v)
         grades = dict(fw.grades)

@@ -1062,8 +1062,8 @@ RoundingPolicy rounding_of(const ObjectReader& o) {
 }
 
 Framework framework_of(const ObjectReader& top) {
-    top.allow({"kaohe", "id", "name", "total", "categories", "root", "adjustments", "vetoes", "grading", "ranking",
-               "rounding"});
+    top.allow({"kaohe", "id", "name", "total", "score_scale", "categories", "root", "adjustments", "vetoes", "grading",
+               "ranking", "rounding"});
     if (top.has("kaohe") && as_integer(top.source(), top.required("kaohe"), top.at("kaohe")) != 1)
         top.fail_at("kaohe", "unsupported format version; this version of kaohe reads \"kaohe\": 1");
     Framework fw;
@@ -1071,6 +1071,7 @@ Framework framework_of(const ObjectReader& top) {
     fw.id = top.string_or("id", "");
     fw.name = top.string_or("name", "");
     fw.total = top.number_or("total", 100.0);
+    fw.score_scale = top.number_or("score_scale", 100.0);
     for_each_object(top, "categories", [&](const ObjectReader& c) { fw.categories.push_back(category_of(c)); });
     add_node(fw, top.object("root"), -1);
     for_each_object(top, "adjustments", [&](const ObjectReader& a) { fw.adjustments.push_back(adjustment_of(a)); });
@@ -1363,6 +1364,7 @@ std::string framework_to_json(const Framework& fw) {
     for (const auto& a : fw.adjustments) adjustments.push_back(adjustment_json(a));
     for (const auto& v : fw.vetoes) vetoes.push_back(veto_json(v));
     json::object out{{"kaohe", 1}, {"id", fw.id}, {"name", fw.name}, {"total", fw.total}};
+    if (fw.score_scale != 100.0) out["score_scale"] = fw.score_scale;  // written only when it is not the default
     out["categories"] = std::move(categories);
     out["root"] = node_json(fw, 0);
     out["adjustments"] = std::move(adjustments);

@@ -95,9 +95,12 @@ json::array explain_json(const std::vector<ExplainLine>& lines) {
 json::object unit_json(const ScoreCard& card, std::size_t u) {
     const Framework& fw = *card.framework;
     const Unit& unit = card.units[u];
-    json::object nodes, adjustments;
-    for (std::size_t i = 0; i < fw.nodes.size(); ++i)
+    json::object nodes, scores, adjustments;
+    const std::vector<double> unit_scores = card.unit_scores(u);
+    for (std::size_t i = 0; i < fw.nodes.size(); ++i) {
         nodes[fw.nodes[i].id] = number_or_null(card.node_points(idx(u), idx(i)));
+        scores[fw.nodes[i].id] = number_or_null(unit_scores[i]);
+    }
     for (std::size_t a = 0; a < fw.adjustments.size(); ++a)
         adjustments[fw.adjustments[a].id] = number_or_null(card.adjustment_points(idx(u), idx(a)));
     json::object out{{"id", unit.id},
@@ -110,6 +113,7 @@ json::object unit_json(const ScoreCard& card, std::size_t u) {
                      {"grade", card.grade[u].empty() ? json::value(nullptr) : json::value(card.grade[u])},
                      {"disqualified", u < card.disqualified.size() && card.disqualified[u]}};
     out["nodes"] = std::move(nodes);
+    out["scores"] = std::move(scores);  // each node's ratio x the framework's score_scale
     out["adjustments"] = std::move(adjustments);
     out["explain"] = explain_json(card.explain_lines(u));
     return out;

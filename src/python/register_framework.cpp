@@ -42,6 +42,7 @@ void register_framework(py::module_& m) {
         .def_property_readonly("id", [](const FrameworkHandle& h) { return h.framework->id; })
         .def_property_readonly("name", [](const FrameworkHandle& h) { return h.framework->name; })
         .def_property_readonly("total", [](const FrameworkHandle& h) { return h.framework->total; })
+        .def_property_readonly("score_scale", [](const FrameworkHandle& h) { return h.framework->score_scale; })
         .def_property_readonly("source", [](const FrameworkHandle& h) { return h.framework->source; })
         .def_property_readonly("categories",
                                [](const FrameworkHandle& h) {

@@ -117,6 +117,13 @@ void register_scoring(py::module_& m) {
                  std::copy(p.data(), p.data() + p.size(), out.mutable_data());
                  return out;
              })
+        .def("node_scores",
+             [](py::handle self) {
+                 const Eigen::MatrixXd p = card_of(self).node_scores();
+                 py::array_t<double, py::array::f_style> out({p.rows(), p.cols()});
+                 std::copy(p.data(), p.data() + p.size(), out.mutable_data());
+                 return out;
+             })
         .def("order", [](py::handle self) { return card_of(self).order(); })
         .def("explain", [](py::handle self, const std::string& unit) { return card_of(self).explain(unit); })
         .def("explain_lines",

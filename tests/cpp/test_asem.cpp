@@ -27,6 +27,7 @@ Compared compare_pipeline(const std::string& framework_file, const std::string& 
     const kaohe::Framework fw = kaohe::io::read_framework_json(examples + framework_file);
     const kaohe::Dataset data = kaohe::io::load_dataset(examples + "units.csv", examples + "results.csv");
     const kaohe::ScoreCard card = kaohe::score(fw, data);
+    const Eigen::MatrixXd scores = card.node_scores();
     const kaohe::io::CsvTable coinr = kaohe::io::read_csv(reference + results_file);
     Compared out;
     EXPECT_EQ(coinr.rows.size(), card.unit_count());
@@ -44,9 +45,8 @@ Compared compare_pipeline(const std::string& framework_file, const std::string& 
                 ADD_FAILURE() << "COINr column " << code << " has no kaohe node";
                 continue;
             }
-            // COINr reports every aggregate on the 0-100 scale: kaohe's node ratio x 100.
-            const double max = card.weights.max_points[card.unit_category[u]][*node];
-            const double kaohe_score = card.node_points(ui, static_cast<Eigen::Index>(*node)) / max * 100.0;
+            // COINr reports every aggregate on the 0-100 scale: kaohe's node scores, read as they are.
+            const double kaohe_score = scores(ui, static_cast<Eigen::Index>(*node));
             const double expected = std::stod(row[c]);
             EXPECT_NEAR(kaohe_score, expected, 1e-8) << card.units[u].id << " " << code;
             out.worst = std::max(out.worst, std::abs(kaohe_score - expected));

@@ -148,8 +148,11 @@ TEST(Missing, ExcludeReweightsTheSiblings) {
     const ScoreCard card = score(t.fw, dataset({"a", "b", "c"}, {{NA, 50, 100}, {100, 50, 100}}));
     EXPECT_TRUE(std::isnan(card.leaf_ratio(0, 0)));
     EXPECT_TRUE(std::isnan(at(card.node_points, 0, t.a)));
-    EXPECT_NEAR(at(card.node_points, 0, t.b), 20.0, 1e-12);  // b's own points are unchanged...
-    EXPECT_NEAR(at(card.node_points, 0, t.g), 30.0, 1e-12);  // ...but g is b's ratio x 60
+    // b fills g alone: it shows the 30 points it contributes (50% of g's 60), so g's children add up to g.
+    EXPECT_NEAR(at(card.node_points, 0, t.b), 30.0, 1e-12);
+    EXPECT_NEAR(at(card.node_points, 0, t.g), 30.0, 1e-12);
+    EXPECT_NEAR(card.leaf_points()(0, 1), 30.0, 1e-12);
+    EXPECT_NEAR(card.node_scores()(0, static_cast<Eigen::Index>(t.b)), 50.0, 1e-12);  // its score is its ratio
     EXPECT_NEAR(at(card.total, 0), 70.0, 1e-12);
     // u2 is complete: g 20 + 20, h 40 -> 80.
     EXPECT_NEAR(at(card.total, 1), 80.0, 1e-12);
@@ -171,7 +174,7 @@ TEST(Missing, ExcludeOfEveryChildExcludesTheGroup) {
     const Tree t = tree(MissingPolicy::exclude, MissingPolicy::exclude);
     const ScoreCard card = score(t.fw, dataset({"a", "b", "c"}, {{NA, NA, 80}, {100, 100, 80}}));
     EXPECT_TRUE(std::isnan(at(card.node_points, 0, t.g)));
-    EXPECT_NEAR(at(card.node_points, 0, t.h), 32.0, 1e-12);
+    EXPECT_NEAR(at(card.node_points, 0, t.h), 80.0, 1e-12);  // h fills the root: 80% of 100
     EXPECT_NEAR(at(card.total, 0), 80.0, 1e-12);
     // u2: 60 + 32 = 92.
     EXPECT_NEAR(at(card.total, 1), 92.0, 1e-12);

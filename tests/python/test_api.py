@@ -109,7 +109,11 @@ def test_points_and_adjustments_frames(district_card):
     points = district_card.points
     assert points.columns.name == "indicator" and points.shape == (52, 21)
     assert points.loc["drc", "supervised_tasks"] == pytest.approx(0.2)
-    assert points.loc["shatou", "law_awards"] == pytest.approx(0.3)
+    # shatou has no data for court_rate's siblings recon_correction and normative_docs (missing: exclude): its
+    # scored rule-of-law leaves share the group's 11 points, 7 of them stated, so law_awards' 0.3 is worth 11/7 more
+    assert points.loc["shatou", "law_awards"] == pytest.approx(0.3 * 11 / 7)
+    rule_of_law = ["court_rate", "recon_correction", "normative_docs", "supervised_tasks", "law_awards"]
+    assert points.loc["shatou", rule_of_law].sum() == pytest.approx(district_card.node_points.loc["shatou", "rule_of_law"])
     assert points.loc["drc", "investment"] == 0.0  # towns only: 0 where it does not apply
     adjustments = district_card.adjustments
     assert list(adjustments.columns) == ["commendation", "criticism"]
@@ -122,7 +126,7 @@ def test_explain_a_deduction(district_card):
     text = district_card.explain("drc")
     assert text.startswith("区发展和改革局 (drc), 区直部门 (dept)")
     assert "total 68.44 = weighted 73.44 - 5 adjustments" in text
-    assert "supervised_tasks: 0.2 of 3: 3 - 2.8 = 0.2; 2 x unfinished @ 0.5 x2" in text
+    assert "supervised_tasks: 0.2 of 3, score 6.6667: 3 - 2.8 = 0.2; 2 x unfinished @ 0.5 x2" in text
     assert "2 x overdue @ 0.2 x2" in text
     assert "[adjustment] criticism: 通报批评扣分: -5; 1 x province @ 5" in text
     frame = district_card.explain_frame("drc")
@@ -133,10 +137,12 @@ def test_explain_a_deduction(district_card):
 
 def test_explain_a_bonus(district_card):
     text = district_card.explain("shatou")
-    assert "law_awards: 0.3 of 1: bonus 0.3 = 0.3; +0.3 法治宣传教育创新案例 (city, 穗司〔2019〕63号)" in text
+    assert ("law_awards: 0.4714 of 1.5714, score 30 (reweighted from 1: an excluded indicator's points are shared): "
+            "bonus 0.3 = 0.3; +0.3 法治宣传教育创新案例 (city, 穗司〔2019〕63号)") in text
     assert "[adjustment] commendation: 通报表扬加分: +2" in text
     finance = district_card.explain("finance")
-    assert "law_awards: 1 of 1: bonus 1.1 capped at 1 = 1" in finance  # the city award counted once, at province
+    assert "law_awards: 1.2222 of 1.2222, score 100 (reweighted from 1" in finance
+    assert "bonus 1.1 capped at 1 = 1" in finance  # the city award counted once, at province
     assert "+0.6 负责人出庭应诉工作经验 (province" in finance and "(city" not in finance.split("law_awards")[1].split("\n")[0]
 
 

@@ -108,6 +108,9 @@ inline void validate_structure(const Framework& fw) {
     if (fw.nodes.empty()) throw framework_error({src, "$.root"}, "the framework has no root node");
     if (!std::isfinite(fw.total) || !(fw.total > 0))
         throw framework_error({src, "$.total"}, "total points must be a finite number > 0, got " + fmt(fw.total));
+    if (!std::isfinite(fw.score_scale) || !(fw.score_scale > 0))
+        throw framework_error({src, "$.score_scale"},
+                              "score_scale must be a finite number > 0, got " + fmt(fw.score_scale));
     std::set<std::string> cats;
     for (const auto& c : fw.categories) {
         if (c.id.empty()) throw framework_error({src, "$.categories"}, "a category has an empty id");

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
 
+#include "kaohe/aggregation.hpp"
 #include "kaohe/detail/format.hpp"
 #include "kaohe/detail/scoring_trace.hpp"
 #include "kaohe/rounding.hpp"
@@ -34,12 +36,62 @@ inline double ScoreCard::published(double value, const char* what) const {
     return d ? round_half_up(value, *d) : value;
 }
 
+namespace detail {
+inline std::vector<std::size_t> parents_first(const Framework& fw) {
+    std::vector<std::size_t> out = post_order(fw);
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+// One unit's effective maxima (aggregation.hpp: effective_maxima), from its excluded (NaN) node points.
+inline void unit_maxima(const ScoreCard& card, std::size_t unit, const std::vector<std::size_t>& order,
+                        std::vector<double>& eff) {
+    const auto u = static_cast<Eigen::Index>(unit);
+    effective_maxima(
+        *card.framework, card.weights.max_points[card.unit_category[unit]], order,
+        [&](std::size_t n) { return std::isnan(card.node_points(u, static_cast<Eigen::Index>(n))); }, eff);
+}
+}  // namespace detail
+
+inline std::vector<double> ScoreCard::unit_scores(std::size_t unit) const {
+    std::vector<double> eff, out(framework->nodes.size());
+    detail::unit_maxima(*this, unit, detail::parents_first(*framework), eff);
+    const auto u = static_cast<Eigen::Index>(unit);
+    for (std::size_t n = 0; n < out.size(); ++n)
+        out[n] = eff[n] == 0.0 ? std::numeric_limits<double>::quiet_NaN()
+                               : node_points(u, static_cast<Eigen::Index>(n)) / eff[n] * framework->score_scale;
+    return out;
+}
+
+inline Eigen::MatrixXd ScoreCard::node_scores() const {
+    Eigen::MatrixXd out(node_points.rows(), node_points.cols());
+    for (std::size_t unit = 0; unit < units.size(); ++unit) {
+        const std::vector<double> row = unit_scores(unit);
+        for (Eigen::Index n = 0; n < out.cols(); ++n)
+            out(static_cast<Eigen::Index>(unit), n) = row[static_cast<std::size_t>(n)];
+    }
+    return out;
+}
+
 inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const {
     std::vector<ExplainLine> out;
     const Framework& fw = *framework;
     const std::size_t cat = unit_category.at(unit);
     const auto& maxes = weights.max_points[cat];
     const auto u = static_cast<Eigen::Index>(unit);
+    std::vector<double> eff;  // the unit's maxima after excluded nodes are reweighted away
+    detail::unit_maxima(*this, unit, detail::parents_first(fw), eff);
+    const double scale = fw.score_scale;
+    auto score_of = [&](std::size_t n) {
+        return eff[n] == 0.0 ? std::numeric_limits<double>::quiet_NaN()
+                             : node_points(u, static_cast<Eigen::Index>(n)) / eff[n] * scale;
+    };
+    auto of_max = [&](std::size_t n, double pts) {  // "2.4 of 3 points, score 80" (+ the reweighting)
+        if (std::isnan(pts)) return "excluded of " + detail::num(maxes[n]);
+        std::string s = detail::num(pts) + " of " + detail::num(eff[n]) + ", score " + detail::num(score_of(n));
+        if (eff[n] != maxes[n])
+            s += " (reweighted from " + detail::num(maxes[n]) + ": an excluded indicator's points are shared)";
+        return s;
+    };
     // Tree order (pre-order), so the explanation reads like the indicator table.
     std::vector<std::size_t> column_of(fw.nodes.size(), static_cast<std::size_t>(-1));
     for (std::size_t j = 0; j < leaves.size(); ++j) column_of[leaves[j]] = j;
@@ -51,10 +103,23 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
         if (maxes[n] == 0.0) continue;
         const double pts = node_points(u, static_cast<Eigen::Index>(n));
         if (!node.is_leaf()) {
-            out.push_back(
-                {fw.path(n), "group", std::isnan(pts) ? 0.0 : pts,
-                 (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) +
-                     (node.aggregation == Aggregation::geometric ? " (geometric mean of its children)" : "")});
+            std::string note = of_max(n, pts);
+            if (node.aggregation == Aggregation::geometric && !std::isnan(pts)) {
+                // Points of a geometric group's children do not add up to it; their scores combine.
+                double total_w = 0;
+                for (std::size_t k : node.children)
+                    if (eff[k] != 0.0 && !std::isnan(node_points(u, static_cast<Eigen::Index>(k)))) total_w += eff[k];
+                std::string parts;
+                for (std::size_t k : node.children) {
+                    if (eff[k] == 0.0 || std::isnan(node_points(u, static_cast<Eigen::Index>(k)))) continue;
+                    parts += (parts.empty() ? "" : ", ") + fw.nodes[k].id + " " + detail::num(score_of(k)) +
+                             " (weight " + detail::num(eff[k] / total_w) + ")";
+                }
+                note += ": the weighted geometric mean of its children's scores, " + parts +
+                        "; its points are its score x " + detail::num(eff[n]) + " / " + detail::num(scale) +
+                        ", so its children's points do not add up to it";
+            }
+            out.push_back({fw.path(n), "group", std::isnan(pts) ? 0.0 : pts, note});
             for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) stack.push_back(*it);
             continue;
         }
@@ -67,18 +132,18 @@ inline std::vector<ExplainLine> ScoreCard::explain_lines(std::size_t unit) const
             (void)std::visit(scorer, node.rule_for(weights.categories[cat]));
             if (how.empty()) how = col.why_missing(unit);
             if (scored != maxes[n] && !std::isnan(pts))
-                how += "; re-weighted: " + detail::num(100 * pts / maxes[n]) + "% of the new maximum " +
-                       detail::num(maxes[n]) + " (was " + detail::num(scored) + ")";
+                how += "; re-weighted: " + detail::num(100 * leaf_ratio(u, static_cast<Eigen::Index>(column_of[n]))) +
+                       "% of the new maximum " + detail::num(maxes[n]) + " (was " + detail::num(scored) + ")";
         }
         out.push_back({fw.path(n), std::string("rule:") + rule_name(node.rule_for(weights.categories[cat])),
-                       std::isnan(pts) ? 0.0 : pts,
-                       (std::isnan(pts) ? std::string("excluded") : detail::num(pts)) + " of " + detail::num(maxes[n]) +
-                           ": " + how});
+                       std::isnan(pts) ? 0.0 : pts, of_max(n, pts) + ": " + how});
     }
     for (const auto& line : explanations.at(unit)) out.push_back(line);
-    // Why published parts may not add up to the published total (R13, the Jining case).
+    // Why published parts may not add up to the published total (R13, the Jining case). Only where rounding is
+    // the cause: an arithmetic root's parts add up to its total at full precision (a geometric root's do not,
+    // and its line above says why).
     const auto& r = fw.rounding;
-    if (r.total && r.nodes && !fw.root().children.empty()) {
+    if (r.total && r.nodes && !fw.root().children.empty() && fw.root().aggregation == Aggregation::arithmetic) {
         double parts = 0;
         std::string terms;
         for (std::size_t c : fw.root().children) {
