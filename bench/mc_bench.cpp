@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     const auto intervals = kaohe::stability(card);
     const double stability_s = seconds_since(t0);
     double width = 0;
-    for (const auto& iv : intervals) width += iv.ranking.upper - iv.ranking.lower;
+    for (const auto& iv : intervals.nodes) width += iv.ranking.upper - iv.ranking.lower;
     const double sink_sum = sink_double + sink_float;
     const kaohe::CpuInfo cpu = kaohe::cpu_info();
 
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
         "\"mean_abs_rank_shift\": %.4f, \"checksum\": %lld, \"stability_seconds\": %.4f, \"stability_weights\": %zu, "
         "\"mean_interval_width\": %.3g, \"kernel_level\": \"%s\", \"build\": \"%s\", \"sink\": %.1f}\n",
         units, leaves, samples, threads, kaohe_s, gemm_s, kaohe_s / gemm_s, gemm_float_s, kaohe_s / gemm_float_s,
-        kaohe_rss, mc.linear ? "true" : "false", mc.mean_abs_shift(), checksum, stability_s, intervals.size(),
-        width / static_cast<double>(intervals.size()), cpu.level.c_str(), cpu.build.c_str(), sink_sum);
+        kaohe_rss, mc.linear ? "true" : "false", mc.mean_abs_shift(), checksum, stability_s, intervals.nodes.size(),
+        width / static_cast<double>(intervals.nodes.size()), cpu.level.c_str(), cpu.build.c_str(), sink_sum);
     return 0;
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from typing import Any, TextIO
 
 import pandas as pd
@@ -52,7 +53,9 @@ def cmd_whatif(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_stability(args: argparse.Namespace, out: TextIO) -> int:
     card = cli._score(args)
-    table = card.stability(args.node or None, category=args.category, top_k=args.top_k)
+    with warnings.catch_warnings():  # the skipped nodes are listed below, not as a Python warning
+        warnings.simplefilter("ignore")
+        table = card.stability(args.node or None, category=args.category, top_k=args.top_k)
     for node, r in table.iterrows():
         points = "" if math.isnan(r["points"]) else f" = {r['points']:.4g} points"
         out.write(f"{node}: share {r['share']:.4g}{points}\n")
@@ -60,10 +63,19 @@ def cmd_stability(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  {label:<9} unchanged for shares in ({r[what + '_lower']:.6g}, {r[what + '_upper']:.6g})\n")
             for end in ("lower", "upper"):
                 swap = r[f"{what}_{end}_swap"]
-                if swap:
+                if isinstance(swap, str) and swap:
                     out.write(f"    at {r[what + '_' + end]:.6g}: {swap}\n")
+    skipped = table.attrs.get("skipped", {})
+    if skipped:
+        out.write(f"\nskipped {len(skipped)} {'node' if len(skipped) == 1 else 'nodes'} that cannot be solved "
+                  "exactly:\n")
+        for node, why in skipped.items():
+            out.write(f"  {node}: {why}\n")
     if args.out:
-        table.to_csv(args.out, encoding="utf-8-sig")
+        frame = pd.concat([table.assign(skipped=""),
+                           pd.DataFrame({"skipped": list(skipped.values())},
+                                        index=pd.Index(list(skipped), name=table.index.name))])
+        frame.to_csv(args.out, encoding="utf-8-sig")
     return cli.EXIT_OK
 
 
@@ -79,23 +91,35 @@ def cmd_uncertainty(args: argparse.Namespace, out: TextIO) -> int:
     summary = mc.summary(top_k=args.top_k)
     names = card.units["name"]
     grades = mc.grade_probabilities
-    head = ["unit", "name", "base", "median", "5-95%", "mean |shift|", f"P(top {args.top_k})"]
+    # Ranks are per pool (category) when the framework ranks within categories: say which, so that two rank-1
+    # units read as the best of two pools.
+    pools = [p for p in summary["pool"].unique() if isinstance(p, str)]
+    by_pool = len(pools) > 1
+    categories = card.framework.categories
+    head = ["unit", "name"] + (["category"] if by_pool else []) + [
+        "base", "median", "5-95%", "mean |shift|", f"P(top {args.top_k})"]
     best = grades.columns[0] if len(grades.columns) else None
     if best is not None:
-        head.append(f"P({best})")
+        grade_names = dict(card.framework._core.grades)  # the framework's names, as `kaohe score` shows them
+        head.append(f"P({grade_names.get(best) or best})")
     body = []
     for uid, r in summary.iterrows():
-        row = [str(uid), str(names.get(uid, "") or ""), _rank(r["base_rank"]), _rank(r["median_rank"]),
+        pool = [str(categories.get(r["pool"]) or r["pool"]) if isinstance(r["pool"], str) else "-"] if by_pool else []
+        row = [str(uid), str(names.get(uid, "") or ""), *pool, _rank(r["base_rank"]), _rank(r["median_rank"]),
                f"{_rank(r['rank_p05'])}-{_rank(r['rank_p95'])}", _fmt(r["mean_abs_shift"]),
                _fmt(r[f"p_top_{args.top_k}"], 3)]
         if best is not None:
             row.append(_fmt(float(grades.loc[uid, best]), 3))
         body.append(row)
-    if args.top:
-        body = body[: args.top]
+    if args.top:  # the first N of each pool
+        keep = set(summary.groupby("pool", sort=False).head(args.top).index)  # (units outside every pool: none)
+        body = [row for row, uid in zip(body, summary.index) if uid in keep]
     out.write(f"Monte Carlo: {mc.samples} samples, seed {mc.seed}, {', '.join(repr(w) for w in weights)}\n")
+    if by_pool:
+        out.write(f"ranks are within each category ({', '.join(str(categories.get(p) or p) for p in pools)})\n")
     out.write(f"mean absolute rank shift: {mc.mean_abs_shift:.4g}\n\n")
-    out.write(cli.format_table(head, body, [False, False] + [True] * (len(head) - 2)) + "\n")
+    fixed = 3 if by_pool else 2
+    out.write(cli.format_table(head, body, [False] * fixed + [True] * (len(head) - fixed)) + "\n")
     if args.out:
         pd.concat([summary, grades.add_prefix("p_grade_")], axis=1).to_csv(args.out, encoding="utf-8-sig")
     return cli.EXIT_OK
@@ -157,7 +181,7 @@ def _uncertainty(p: argparse.ArgumentParser, framework_help: str, results_help: 
     p.add_argument("--seed", metavar="S", type=int, default=1, help="random seed (1)")
     p.add_argument("--threads", metavar="T", type=int, default=0, help="threads (0 = all; results do not change)")
     p.add_argument("--top-k", metavar="K", type=cli._positive_int, default=3, help="report P(rank <= K) (3)")
-    p.add_argument("--top", metavar="N", type=cli._positive_int, help="print only the first N units")
+    p.add_argument("--top", metavar="N", type=cli._positive_int, help="print only the first N units (of each category when ranks are within categories)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the per-unit summary as CSV")
     cli._data_options(p)

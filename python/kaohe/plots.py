@@ -19,7 +19,7 @@ warnings appear; ``labels="names"`` or ``labels="ids"`` choose explicitly.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -373,33 +373,77 @@ def rank_vs_score(card: "ScoreCard", ax: Optional["Axes"] = None, *, annotate: i
 def rank_intervals(mc: "MonteCarlo", ax: Optional["Axes"] = None, *, top: Optional[int] = None, low: float = 0.05,
                    high: float = 0.95, labels: LabelMode = "auto") -> "Axes":
     """Caterpillar chart of a Monte Carlo study: each unit's ``low``-``high`` rank interval as a bar, its median
-    as a dot and its base rank as a cross, in base-rank order (best at the top). ``top`` limits the units."""
-    summary = mc.summary(low=low, high=high).dropna(subset=["base_rank"])
-    if top is not None:
-        summary = summary.head(top)
+    as a dot and its base rank as a cross, in base-rank order (best at the top). When ranks are within
+    categories, each rank pool is its own block, headed by the category's name, so that the rank 1 of each
+    pool reads as such. ``top`` limits the units (per pool)."""
+    summary = _ranked_by_pool(mc.summary(low=low, high=high), top)
     lab = _Labels(mc._card, labels)
-    ax = _axes(ax, (7.0, max(3.0, 0.22 * len(summary) + 1.0)))
-    y = np.arange(len(summary))[::-1]
-    lo_col, hi_col = summary.columns[2], summary.columns[3]
+    y, heads = _pool_rows(summary)
+    ax = _axes(ax, (7.0, max(3.0, 0.22 * (len(summary) + len(heads)) + 1.5)))
+    lo_col, hi_col = f"rank_p{int(round(low * 100)):02d}", f"rank_p{int(round(high * 100)):02d}"
     ax.hlines(y, summary[lo_col], summary[hi_col], color="tab:blue", linewidth=3, alpha=0.6,
               label=f"{int(round(low * 100))}-{int(round(high * 100))}% interval")
     ax.plot(summary["median_rank"], y, "o", color="tab:blue", markersize=4, label="median")
     ax.plot(summary["base_rank"], y, "x", color="black", markersize=5, label="base weights")
     ax.set_yticks(y)
     ax.set_yticklabels([lab.unit(u) for u in summary.index])
-    ax.set_xlabel("rank (1 = best)")
+    _pool_heads(ax, heads, lab)
+    ax.set_xlabel("rank within category (1 = best)" if heads else "rank (1 = best)")
+    ax.xaxis.set_major_locator(_integer_locator())
     ax.set_title(f"Rank under weight uncertainty ({mc.samples} samples)")
-    ax.legend(loc="lower right", fontsize="small")
+    # Below the chart, so that the legend never covers the last units' bars.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 if not heads else -0.06), ncol=3, fontsize="small",
+              frameon=False)
     lab.apply_font(ax)
     return ax
 
 
+def _ranked_by_pool(summary: pd.DataFrame, top: Optional[int]) -> pd.DataFrame:
+    """Ranked units in summary order (pool, then base rank), the first ``top`` of each pool."""
+    summary = summary.dropna(subset=["base_rank"])
+    if top is not None:
+        summary = summary.groupby("pool", sort=False, group_keys=False).head(top)
+    return summary
+
+
+def _pool_rows(summary: pd.DataFrame) -> Tuple[np.ndarray, List[Tuple[float, str]]]:
+    """Row positions, best at the top, with a gap row above each pool when there are several pools; and the
+    (position, pool) of each gap for its heading (none with a single pool)."""
+    pools = list(summary["pool"])
+    several = len(set(pools)) > 1
+    y: List[float] = []
+    heads: List[Tuple[float, str]] = []
+    pos = 0.0
+    previous = object()
+    for p in pools:
+        if several and p != previous:
+            heads.append((-pos, str(p)))
+            pos += 1
+            previous = p
+        y.append(-pos)
+        pos += 1
+    return np.asarray(y, dtype=float), heads
+
+
+def _pool_heads(ax: "Axes", heads: List[Tuple[float, str]], lab: _Labels) -> None:
+    for y, pool in heads:
+        ax.axhline(y, color="0.85", linewidth=0.8, zorder=0)
+        ax.text(0.01, y, f"{lab.category(pool)} (ranked within)", transform=ax.get_yaxis_transform(),
+                va="center", ha="left", fontsize="small", fontweight="bold",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+
+
+def _integer_locator() -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
+
 def rank_heatmap(mc: "MonteCarlo", ax: Optional["Axes"] = None, *, top: Optional[int] = None,
                  labels: LabelMode = "auto") -> "Axes":
-    """Heat map of P(unit at rank r): units in base-rank order (rows) against rank positions (columns)."""
-    summary = mc.summary().dropna(subset=["base_rank"])
-    if top is not None:
-        summary = summary.head(top)
+    """Heat map of P(unit at rank r): units in base-rank order (rows) against rank positions (columns); with
+    ranks within categories, pool by pool (the first ``top`` of each), separated by lines."""
+    summary = _ranked_by_pool(mc.summary(), top)
     probs = mc.rank_probabilities.loc[summary.index]
     width = int(np.nanmax(summary["rank_p95"])) if len(summary) else probs.shape[1]
     probs = probs.iloc[:, : max(width, len(summary))]
@@ -408,8 +452,13 @@ def rank_heatmap(mc: "MonteCarlo", ax: Optional["Axes"] = None, *, top: Optional
     image = ax.imshow(probs.to_numpy(), aspect="auto", cmap="viridis", interpolation="nearest",
                       extent=(0.5, probs.shape[1] + 0.5, len(probs) - 0.5, -0.5))
     ax.set_yticks(np.arange(len(probs)))
-    ax.set_yticklabels([lab.unit(u) for u in probs.index])
-    ax.set_xlabel("rank")
+    pools = list(summary["pool"])
+    several = len(set(pools)) > 1
+    ax.set_yticklabels([lab.unit(u) + (f" ({lab.category(p)})" if several else "") for u, p in zip(probs.index, pools)])
+    for i in range(1, len(pools)):
+        if pools[i] != pools[i - 1]:
+            ax.axhline(i - 0.5, color="white", linewidth=2)
+    ax.set_xlabel("rank within category" if several else "rank")
     ax.set_title("P(rank)")
     ax.figure.colorbar(image, ax=ax, label="probability")
     lab.apply_font(ax)

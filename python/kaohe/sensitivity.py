@@ -26,6 +26,7 @@ import copy
 import json
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -430,11 +431,28 @@ def stability(card: "ScoreCard", nodes: Optional[Sequence[str]] = None, *, categ
     One row per node: ``share`` (base), ``points`` (base points when the parent has the same points in every
     category), and for each of ``ranking``, ``top_k`` and ``grades``: ``*_lower``, ``*_upper`` (shares) and
     ``*_lower_swap``, ``*_upper_swap`` (who meets whom there; None when nothing changes down to 0 / up to 1).
+
+    A node whose share differs between categories is one question per category: one row per set of categories
+    with the same share, labelled ``node@category`` (the what-if syntax). A node whose totals are not linear in
+    its share cannot be solved exactly: a sibling excluded for some unit (``missing: exclude`` makes the parent
+    re-weight per unit) or geometric aggregation above it. Such nodes are left out of the table and listed,
+    with the reason, in ``table.attrs["skipped"]`` (label -> reason), and a warning names them. Raises
+    :class:`kaohe.FrameworkError` when no node asked for can be solved.
     """
-    result = _core.stability(card._core, list(nodes or []), category or "", int(top_k), scope)
+    result, skipped_rows = _core.stability(card._core, list(nodes or []), category or "", int(top_k), scope)
+    # A node whose share differs between categories is one question per category: label it node@category.
+    seen = [r["node"] for r in result] + [n for n, _, _ in skipped_rows]
+
+    def label(node: str, cats: Sequence[str]) -> str:
+        return f"{node}@{'+'.join(c for c in cats)}" if seen.count(node) > 1 and cats else node
+
+    skipped = {label(n, cats): why for n, cats, why in skipped_rows}
+    if skipped:
+        warnings.warn("stability: skipped " + "; ".join(f"{n} ({why})" for n, why in skipped.items()),
+                      stacklevel=3)
     rows = []
     for r in result:
-        row: Dict[str, Any] = {"node": r["node"], "share": r["share"],
+        row: Dict[str, Any] = {"node": label(r["node"], r["categories"]), "share": r["share"],
                                "categories": ", ".join(c for c in r["categories"] if c)}
         parents = set(r["parent_points"])
         row["points"] = r["share"] * parents.pop() if len(parents) == 1 else np.nan
@@ -445,7 +463,13 @@ def stability(card: "ScoreCard", nodes: Optional[Sequence[str]] = None, *, categ
             row[f"{what}_lower_swap"] = _swap_text(iv["at_lower"])
             row[f"{what}_upper_swap"] = _swap_text(iv["at_upper"])
         rows.append(row)
-    return pd.DataFrame(rows).set_index("node")
+    table = pd.DataFrame(rows).set_index("node")
+    for what in ("ranking", "top_k", "grades"):  # None where nothing changes (pandas would make it NaN)
+        for end in ("lower", "upper"):
+            column = f"{what}_{end}_swap"
+            table[column] = pd.Series([r[column] for r in rows], index=table.index, dtype=object)
+    table.attrs["skipped"] = skipped
+    return table
 
 
 def overtake(card: "ScoreCard", node: str, unit: str, over: str, *, category: Optional[str] = None) -> Dict[str, Any]:
@@ -541,9 +565,22 @@ class MonteCarlo:
         s = self.summary()["mean_abs_shift"]
         return float(s.mean())
 
+    @property
+    def pools(self) -> pd.Series:
+        """Each unit's rank pool: its category id when ranks are within categories, ``"all"`` when every unit
+        is ranked against every other, None for units outside every pool. Rank 1 exists once per pool."""
+        cats = self._card.units["category"].reindex(self._index())
+        ranked = ~np.isnan(np.asarray(self._core.base_rank))
+        if self._core.by_category:
+            pool = [str(c) if ok else None for c, ok in zip(cats, ranked)]
+        else:
+            pool = ["all" if ok else None for ok in ranked]
+        return pd.Series(pool, index=self._index(), name="pool", dtype=object)
+
     def summary(self, top_k: int = 3, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
-        """Per unit: base rank, median, ``low``/``high`` rank quantiles, mean rank, mean absolute shift and
-        P(rank <= top_k), in base-rank order."""
+        """Per unit: ``category`` (id, None without categories), rank ``pool`` (see :attr:`pools`), base rank,
+        median, ``low``/``high`` rank quantiles, mean rank, mean absolute shift and P(rank <= top_k); ordered
+        by pool (the framework's category order) and base rank within it."""
         counts = self._core.rank_counts.astype(float)
         base = np.asarray(self._core.base_rank)
         positions = np.arange(1, counts.shape[1] + 1, dtype=float)
@@ -551,7 +588,11 @@ class MonteCarlo:
             mean = counts @ positions / self.samples
             shift = (counts * np.abs(positions[None, :] - base[:, None])).sum(axis=1) / self.samples
         ranked = ~np.isnan(base)
+        cats = self._card.units["category"].reindex(self._index())
+        pools = self.pools
         frame = pd.DataFrame({
+            "category": [str(c) if c else None for c in cats],
+            "pool": pools.to_numpy(),
             "base_rank": base,
             "median_rank": self._quantile(0.5),
             f"rank_p{int(round(low * 100)):02d}": self._quantile(low),
@@ -560,7 +601,14 @@ class MonteCarlo:
             "mean_abs_shift": np.where(ranked, shift, np.nan),
             f"p_top_{top_k}": self.p_top(top_k).to_numpy(),
         }, index=self._index())
-        return frame.sort_values("base_rank", na_position="last")
+        order = {c: i for i, c in enumerate(self._card.framework.categories)}
+        key = [order.get(p, -1) if p is not None else len(order) for p in pools]
+        frame["_pool_order"] = key
+        frame = frame.sort_values(["_pool_order", "base_rank"], na_position="last", kind="stable")
+        for column in ("category", "pool"):  # None, not NaN, for "none" (pandas turns None into NaN on the way)
+            frame[column] = pd.Series([v if isinstance(v, str) else None for v in frame[column]], index=frame.index,
+                                      dtype=object)
+        return frame.drop(columns="_pool_order")
 
     def __repr__(self) -> str:
         return (f"<kaohe.MonteCarlo: {len(self._core.unit_ids)} units, {self.samples} samples, seed {self.seed}, "

@@ -220,13 +220,13 @@ void register_sensitivity(py::module_& m) {
             o.category = category;
             o.top_k = top_k;
             o.scope = scope_of(scope);
-            std::vector<WeightStability> result;
+            StabilityReport result;
             {
                 py::gil_scoped_release release;
                 result = stability(card_of(card), o);
             }
             py::list out;
-            for (const auto& ws : result) {
+            for (const auto& ws : result.nodes) {
                 py::dict d;
                 d["node"] = ws.node;
                 d["share"] = ws.share;
@@ -237,7 +237,9 @@ void register_sensitivity(py::module_& m) {
                 d["grades"] = interval_dict(ws.grades);
                 out.append(d);
             }
-            return out;
+            py::list skipped;
+            for (const auto& sk : result.skipped) skipped.append(py::make_tuple(sk.node, sk.categories, sk.reason));
+            return std::make_pair(out, skipped);
         },
         py::arg("card"), py::arg("nodes"), py::arg("category") = "", py::arg("top_k") = 10, py::arg("scope") = "auto");
     m.def(

@@ -36,13 +36,18 @@ ScoreCard graded_card(std::size_t units, std::uint64_t seed) {
     return score(graded(), dataset({"a1", "a2", "b1", "b2"}, rows));
 }
 
+// Ranks in the pools stability works in: within categories when the framework has them (scope auto).
+const Eigen::VectorXd& pool_rank(const ScoreCard& c) {
+    return c.framework->categories.empty() ? c.rank : c.rank_in_category;
+}
 std::vector<double> ranks(const ScoreCard& c) {
-    return {c.rank.data(), c.rank.data() + c.rank.size()};
+    const auto& r = pool_rank(c);
+    return {r.data(), r.data() + r.size()};
 }
 std::set<std::string> top(const ScoreCard& c, std::size_t k) {
     std::set<std::string> out;
     for (std::size_t u = 0; u < c.units.size(); ++u)
-        if (at(c.rank, u) <= static_cast<double>(k)) out.insert(c.units[u].id);
+        if (at(pool_rank(c), u) <= static_cast<double>(k)) out.insert(c.units[u].id);
     return out;
 }
 
@@ -59,7 +64,7 @@ TEST(Stability, TwoUnitsCrossWhereTheArithmeticSays) {
     EXPECT_DOUBLE_EQ(at(card.total, 1), 44.0);
     StabilityOptions o;
     o.nodes = {"A"};
-    const auto st = stability(card, o);
+    const auto st = stability(card, o).nodes;
     ASSERT_EQ(st.size(), 1u);
     EXPECT_DOUBLE_EQ(st[0].share, 0.4);
     EXPECT_NEAR(st[0].ranking.lower, 1.0 / 3.0, 1e-15);
@@ -92,18 +97,20 @@ TEST(Stability, OvertakeSaysWhenNoShareIsEnough) {
 
 // The intervals agree with the engine on a dense sweep: inside, nothing changes; just past an end that
 // names a swap, the ranking (top-k set, grades) differs.
-TEST(Stability, IntervalsMatchADenseSweepWithTheEngine) {
-    const auto card = graded_card(25, 3);
-    StabilityOptions o;
-    o.top_k = 5;
-    const auto all = stability(card, o);
-    ASSERT_EQ(all.size(), 6u);  // A, B, a1, a2, b1, b2
+// `per_category`: each result is the share in its one category (node@category).
+void expect_intervals_match_a_dense_sweep(const ScoreCard& card, const std::vector<WeightStability>& all,
+                                          bool per_category = false) {
     const auto base_top = top(card, 5);
     for (const auto& ws : all) {
+        auto change = [&](double s) {
+            auto ch = WeightChange::share_of_parent(ws.node, s);
+            if (per_category) ch.category = ws.categories.at(0);
+            return ch;
+        };
         const int steps = 2000;
         for (int i = 0; i <= steps; ++i) {
             const double s = static_cast<double>(i) / steps;
-            const auto c = what_if(card, {WeightChange::share_of_parent(ws.node, s)});
+            const auto c = what_if(card, {change(s)});
             const bool in_ranking = s > ws.ranking.lower && s < ws.ranking.upper;
             const bool in_top = s > ws.top_k.lower && s < ws.top_k.upper;
             const bool in_grades = s > ws.grades.lower && s < ws.grades.upper;
@@ -123,7 +130,7 @@ TEST(Stability, IntervalsMatchADenseSweepWithTheEngine) {
             if (!sw) return std::nullopt;
             const double s = upper ? iv.upper + 1e-7 : iv.lower - 1e-7;
             if (s < 0 || s > 1) return std::nullopt;
-            return what_if(card, {WeightChange::share_of_parent(ws.node, s)});
+            return what_if(card, {change(s)});
         };
         for (bool upper : {false, true}) {
             if (auto c = beyond(ws.ranking, upper)) {
@@ -143,6 +150,91 @@ TEST(Stability, IntervalsMatchADenseSweepWithTheEngine) {
         EXPECT_LE(ws.top_k.lower, ws.ranking.lower);
         EXPECT_GE(ws.top_k.upper, ws.ranking.upper);
     }
+}
+
+TEST(Stability, IntervalsMatchADenseSweepWithTheEngine) {
+    const auto card = graded_card(25, 3);
+    StabilityOptions o;
+    o.top_k = 5;
+    const auto all = stability(card, o);
+    ASSERT_EQ(all.nodes.size(), 6u);  // A, B, a1, a2, b1, b2
+    EXPECT_TRUE(all.skipped.empty());
+    expect_intervals_match_a_dense_sweep(card, all.nodes);
+}
+
+// a2 is `missing: exclude` and missing for every third unit: A re-weights a1 alone for those units, so the
+// totals are not linear in a1's share (skipped, with the reason). Every other share is still linear (a2's own
+// share does not reach the units it is excluded for; A's effective maximum scales nothing else) and its
+// intervals still match the engine.
+TEST(Stability, SkipsSharesThatAnExcludedSiblingMakesNonLinearAndSolvesTheRest) {
+    Framework fw = graded();
+    for (auto& n : fw.nodes)
+        if (n.id == "a2") n.missing = MissingPolicy::exclude;
+    std::mt19937_64 gen(7);
+    std::uniform_real_distribution<double> v(20, 100);
+    std::vector<std::vector<double>> rows;
+    for (std::size_t u = 0; u < 25; ++u) rows.push_back({v(gen), u % 3 == 0 ? NA : v(gen), v(gen), v(gen)});
+    const auto card = score(fw, dataset({"a1", "a2", "b1", "b2"}, rows));
+    StabilityOptions o;
+    o.top_k = 5;
+    const auto all = stability(card, o);
+    ASSERT_EQ(all.skipped.size(), 1u);
+    EXPECT_EQ(all.skipped[0].node, "root/A/a1");
+    expect_mentions(all.skipped[0].reason, {"'root/A/a2' is excluded for unit 'u1'", "9 units in all", "'root/A'",
+                                            "not linear", "Monte Carlo"});
+    std::vector<std::string> solved;
+    for (const auto& ws : all.nodes) solved.push_back(ws.node);
+    EXPECT_EQ(solved, (std::vector<std::string>{"root/A", "root/A/a2", "root/B", "root/B/b1", "root/B/b2"}));
+    expect_intervals_match_a_dense_sweep(card, all.nodes);
+    // Asked for on its own, the skipped node is an error with the same reason.
+    o.nodes = {"a1"};
+    expect_mentions(error_message<framework_error>([&] { (void)stability(card, o); }),
+                    {"root/A/a1", "'root/A/a2' is excluded", "Monte Carlo"});
+    o.nodes = {"a1", "b1"};
+    const auto two = stability(card, o);
+    ASSERT_EQ(two.nodes.size(), 1u);
+    EXPECT_EQ(two.nodes[0].node, "root/B/b1");
+    ASSERT_EQ(two.skipped.size(), 1u);
+}
+
+// A is 40 of 100 for 'x' units and 55 for 'y' units: A's share is two questions, each solved in its own
+// category (the other category's totals do not move), and a1 / a2, whose shares of A are the same in both, one.
+TEST(Stability, AShareThatDiffersByCategoryIsOneQuestionPerCategory) {
+    Framework fw = graded();
+    fw.categories = {{"x", "X"}, {"y", "Y"}};
+    for (auto& n : fw.nodes) {
+        if (n.id == "A") n.weight_by_category["y"] = points(55);
+        if (n.id == "B") n.weight_by_category["y"] = points(45);
+    }
+    std::mt19937_64 gen(11);
+    std::uniform_real_distribution<double> v(20, 100);
+    std::vector<std::vector<double>> rows;
+    std::vector<std::string> ids, cats;
+    for (std::size_t u = 0; u < 30; ++u) {
+        rows.push_back({v(gen), v(gen), v(gen), v(gen)});
+        ids.push_back("u" + std::to_string(u + 1));
+        cats.push_back(u % 2 ? "y" : "x");
+    }
+    const auto card = score(fw, dataset({"a1", "a2", "b1", "b2"}, rows, ids, cats));
+    StabilityOptions o;
+    o.top_k = 5;
+    const auto all = stability(card, o);
+    EXPECT_TRUE(all.skipped.empty());
+    std::vector<WeightStability> split, shared;
+    for (const auto& ws : all.nodes) (ws.categories.size() == 1 ? split : shared).push_back(ws);
+    ASSERT_EQ(split.size(), 4u);  // A and B, each in x and in y
+    EXPECT_EQ(split[0].node, "root/A");
+    EXPECT_EQ(split[0].categories, std::vector<std::string>{"x"});
+    EXPECT_DOUBLE_EQ(split[0].share, 0.4);
+    EXPECT_EQ(split[1].categories, std::vector<std::string>{"y"});
+    EXPECT_DOUBLE_EQ(split[1].share, 0.55);
+    ASSERT_EQ(shared.size(), 4u);  // a1, a2, b1, b2
+    expect_intervals_match_a_dense_sweep(card, split, true);
+    expect_intervals_match_a_dense_sweep(card, shared);
+    // overtake needs the one category
+    expect_mentions(error_message<framework_error>([&] { (void)overtake(card, "A", "u2", "u1"); }),
+                    {"root/A", "differs between categories", "choose one category"});
+    EXPECT_DOUBLE_EQ(overtake(card, "A", "u2", "u4", "y").base_share, 0.55);
 }
 
 TEST(Stability, RefusesWhatItCannotSolveExactly) {

@@ -175,10 +175,11 @@ def test_study_plots_draw(district_card: kaohe.ScoreCard):
     from kaohe import plots
 
     mc = district_card.monte_carlo(samples=500, progress=False)
+    sizes = mc.summary().dropna(subset=["base_rank"]).groupby("pool").size()  # departments and towns
     ax = plots.rank_intervals(mc, top=10)
-    assert len(ax.get_yticklabels()) == 10
+    assert len(ax.get_yticklabels()) == sum(min(10, n) for n in sizes) == 20  # the first 10 of each pool
     ax = plots.rank_heatmap(mc, top=8)
-    assert ax.images and ax.images[0].get_array().shape[0] == 8
+    assert ax.images and ax.images[0].get_array().shape[0] == 16
     s = district_card.sobol(base_samples=32, progress=False)
     ax = plots.sensitivity_bars(s)
     assert len(ax.patches) == 2 * len(s.shift)

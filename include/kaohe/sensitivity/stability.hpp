@@ -11,6 +11,10 @@
 // are then solved exactly: the full ranking first changes where two units adjacent in the current order meet
 // (a kinetic-sorting argument), the top-k set where a unit inside meets one outside, and grades where a
 // total meets a band edge or a veto threshold, or where a quota's top-q set changes.
+//
+// A node for which the totals are not linear in its share (geometric aggregation above it, a sibling
+// excluded for some unit so that the parent re-weights per unit) is skipped with the reason; the study
+// fails only when nothing asked for can be solved, because then there is nothing to show.
 #pragma once
 
 #include <algorithm>
@@ -57,6 +61,18 @@ struct WeightStability {
     Interval ranking, top_k, grades;
 };
 
+// A node the study could not solve exactly, and why (e.g. "'x' is excluded for unit 'u' ...").
+struct SkippedNode {
+    std::string node;                     // path
+    std::vector<std::string> categories;  // where the node's share differs by category: the ones skipped
+    std::string reason;
+};
+
+struct StabilityReport {
+    std::vector<WeightStability> nodes;  // in the order asked for (default: framework order)
+    std::vector<SkippedNode> skipped;
+};
+
 namespace detail {
 
 struct LinearInShare {
@@ -64,41 +80,64 @@ struct LinearInShare {
     double share = 0.0;
     std::vector<std::string> categories;
     std::vector<double> parent_points;
+    std::string not_linear;  // non-empty: why the totals are not linear in the share (slope is then unset)
 };
 
-inline LinearInShare linear_in_share(const ScoreCard& card, std::size_t node, const std::string& category) {
+inline LinearInShare cannot_solve(std::string reason) {
+    LinearInShare out;
+    out.not_linear = std::move(reason);
+    return out;
+}
+
+// The categories in which `node` has points (only `category` when given), grouped by the node's share of its
+// parent: one group when the share is the same everywhere. Each group is one question ("X's share in these
+// categories"), since a share that differs between categories cannot move as one number.
+inline std::vector<std::vector<std::size_t>> share_groups(const ScoreCard& card, std::size_t node,
+                                                          const std::string& category) {
+    const Framework& fw = *card.framework;
+    const auto parent = static_cast<std::size_t>(fw.nodes[node].parent);
+    std::vector<std::vector<std::size_t>> groups;
+    std::vector<double> shares;
+    for (std::size_t c = 0; c < card.weights.categories.size(); ++c) {
+        const auto& m = card.weights.max_points[c];
+        if (m[node] == 0.0) continue;
+        if (!category.empty() && card.weights.categories[c] != category) continue;
+        const double s = m[node] / m[parent];
+        std::size_t g = 0;
+        while (g < shares.size() && std::abs(s - shares[g]) > 1e-12) ++g;
+        if (g == shares.size()) {
+            shares.push_back(s);
+            groups.emplace_back();
+        }
+        groups[g].push_back(c);
+    }
+    return groups;
+}
+
+// Throws for what is never a question (the root's share); returns the reason when the node cannot be solved.
+// `cats`: the categories whose share moves (one of share_groups()), all with the same base share.
+inline LinearInShare linear_in_share(const ScoreCard& card, std::size_t node, const std::vector<std::size_t>& cats) {
     const Framework& fw = *card.framework;
     const std::string path = fw.path(node);
     if (node == 0) throw framework_error({fw.source, path}, "the root's share cannot change");
     const auto parent = static_cast<std::size_t>(fw.nodes[node].parent);
     for (auto a = static_cast<std::ptrdiff_t>(parent); a >= 0; a = fw.nodes[static_cast<std::size_t>(a)].parent)
         if (fw.nodes[static_cast<std::size_t>(a)].aggregation != Aggregation::arithmetic)
-            throw framework_error({fw.source, path},
-                                  "exact stability needs arithmetic aggregation above the node, but '" +
-                                      fw.path(static_cast<std::size_t>(a)) + "' is geometric; use Monte Carlo instead");
+            return cannot_solve("exact stability needs arithmetic aggregation above the node, but '" +
+                                fw.path(static_cast<std::size_t>(a)) +
+                                "' is geometric (totals are not linear in the share); use Monte Carlo instead");
     LinearInShare out;
     out.slope.assign(card.units.size(), 0.0);
     std::vector<bool> chosen(card.weights.categories.size(), false);
-    bool have_share = false;
-    for (std::size_t c = 0; c < card.weights.categories.size(); ++c) {
+    for (std::size_t c : cats) {
         const auto& m = card.weights.max_points[c];
-        if (m[node] == 0.0) continue;
-        if (!category.empty() && card.weights.categories[c] != category) continue;
-        const double s = m[node] / m[parent];
-        if (have_share && std::abs(s - out.share) > 1e-12)
-            throw framework_error({fw.source, path}, "the node's share differs between categories (" + num(out.share) +
-                                                         " and " + num(s) + " in '" + card.weights.categories[c] +
-                                                         "'); choose one category");
-        have_share = true;
-        out.share = s;
+        out.share = m[node] / m[parent];
         chosen[c] = true;
         out.categories.push_back(card.weights.categories[c]);
         out.parent_points.push_back(m[parent]);
     }
-    if (!have_share)
-        throw framework_error({fw.source, path}, category.empty()
-                                                     ? "the node has no points in any category"
-                                                     : "the node has no points in category '" + category + "'");
+    std::size_t excluded_units = 0;  // units for which a sibling is excluded
+    std::string first_excluded, first_unit;
     for (std::size_t u = 0; u < card.units.size(); ++u) {
         const std::size_t c = card.unit_category[u];
         if (!chosen[c]) continue;
@@ -107,20 +146,33 @@ inline LinearInShare linear_in_share(const ScoreCard& card, std::size_t node, co
         const double px = card.node_points(i, static_cast<Eigen::Index>(node));
         if (std::isnan(px)) continue;  // X excluded: P re-weights its other children, whatever X's share
         double sib_points = 0, sib_max = 0;
+        bool excluded = false;
         for (std::size_t s : fw.nodes[parent].children) {
             if (s == node || m[s] == 0.0) continue;
             const double p = card.node_points(i, static_cast<Eigen::Index>(s));
-            if (std::isnan(p))
-                throw framework_error({fw.source, path},
-                                      "exact stability needs every sibling scored, but '" + fw.path(s) +
-                                          "' is excluded for unit '" + card.units[u].id +
-                                          "' (its parent re-weights per unit); use Monte Carlo instead");
+            if (std::isnan(p)) {
+                if (!excluded && excluded_units++ == 0) {
+                    first_excluded = fw.path(s);
+                    first_unit = card.units[u].id;
+                }
+                excluded = true;
+                continue;
+            }
             sib_points += p;
             sib_max += m[s];
         }
-        if (sib_max == 0.0) continue;  // no sibling to trade points with
+        if (excluded || sib_max == 0.0) continue;  // (no sibling: nothing to trade points with)
         out.slope[u] = m[parent] * (px / m[node] - sib_points / sib_max);
     }
+    if (excluded_units > 0)
+        return cannot_solve("exact stability needs every sibling scored, but '" + first_excluded +
+                            "' is excluded for unit '" + first_unit + "'" +
+                            (excluded_units > 1
+                                 ? " (a sibling is excluded for " + std::to_string(excluded_units) + " units in all)"
+                                 : "") +
+                            ": '" + fw.path(parent) +
+                            "' then re-weights its other children per unit, so totals are not linear in this share; "
+                            "use Monte Carlo instead");
     return out;
 }
 
@@ -173,12 +225,68 @@ inline void set_stability(double s0, const std::vector<std::size_t>& order, std:
         }
 }
 
+// One weight's intervals, given the totals' slopes in its share: the ranking in each rank pool, the top-k set,
+// band edges and vetoes on the total, and quota lines in each grading pool.
+inline WeightStability stability_of(const ScoreCard& card, std::size_t node, const LinearInShare& lin,
+                                    const std::vector<double>& total,
+                                    const std::vector<std::vector<std::size_t>>& pools,
+                                    const std::vector<std::vector<std::size_t>>& grade_pools, std::size_t top_k) {
+    const Framework& fw = *card.framework;
+    const std::size_t units = card.units.size();
+    const double s0 = lin.share;
+    WeightStability ws;
+    ws.node = fw.path(node);
+    ws.share = s0;
+    ws.categories = lin.categories;
+    ws.parent_points = lin.parent_points;
+    for (const auto& p : pools) {
+        for (std::size_t i = 0; i + 1 < p.size(); ++i)
+            first_meeting(s0, total[p[i]], lin.slope[p[i]], total[p[i + 1]], lin.slope[p[i + 1]], ws.ranking,
+                          card.units[p[i]].id, card.units[p[i + 1]].id, "ranking");
+        set_stability(s0, p, top_k, total, lin.slope, card, ws.top_k, "top " + std::to_string(top_k));
+    }
+    // Grades: band edges, vetoes on the total, quota lines.
+    for (std::size_t u = 0; u < units; ++u) {
+        if (lin.slope[u] == 0.0 || card.disqualified[u]) continue;
+        for (const auto& b : fw.grading.bands)
+            if (std::isfinite(b.min))
+                first_threshold(s0, total[u], lin.slope[u], b.min, ws.grades, card.units[u].id,
+                                "band '" + b.id + "' at " + num(b.min));
+        for (const auto& v : fw.vetoes)
+            if (v.when && v.when->item == "total")
+                first_threshold(s0, total[u], lin.slope[u], v.when->value, ws.grades, card.units[u].id,
+                                "veto '" + v.id + "' at " + num(v.when->value));
+    }
+    for (const auto& q : fw.grading.quotas) {
+        std::size_t band = 0;
+        while (band < fw.grading.bands.size() && fw.grading.bands[band].id != q.grade) ++band;
+        for (const auto& p : grade_pools) {
+            // Units whose band is this grade or better compete for its places.
+            std::vector<std::size_t> eligible;
+            for (std::size_t u : p) {
+                std::size_t b = 0;
+                while (b + 1 < fw.grading.bands.size() && total[u] < fw.grading.bands[b].min) ++b;
+                if (b <= band) eligible.push_back(u);
+            }
+            std::size_t places = quota_count(q, p.size());
+            if (q.max_count) places = std::min(places, static_cast<std::size_t>(std::max(0, *q.max_count)));
+            set_stability(s0, eligible, places, total, lin.slope, card, ws.grades,
+                          "quota '" + q.grade + "' (" + std::to_string(places) + " places)");
+        }
+    }
+    for (Interval* iv : {&ws.ranking, &ws.top_k, &ws.grades}) {
+        iv->lower = std::max(iv->lower, 0.0);
+        iv->upper = std::min(iv->upper, 1.0);
+    }
+    return ws;
+}
+
 }  // namespace detail
 
-// Stability intervals of each weight in `options.nodes`. Throws framework_error when a node is not
-// analysable exactly (geometric aggregation above it, excluded siblings) and names the reason.
-[[nodiscard]] inline std::vector<WeightStability> stability(const ScoreCard& card,
-                                                            const StabilityOptions& options = {}) {
+// Stability intervals of each weight in `options.nodes`; nodes that cannot be solved exactly are listed in
+// `skipped` with the reason. Throws framework_error when no node asked for can be solved (naming each reason),
+// for the root, and for unknown nodes.
+[[nodiscard]] inline StabilityReport stability(const ScoreCard& card, const StabilityOptions& options = {}) {
     const Framework& fw = *card.framework;
     std::vector<std::size_t> nodes;
     if (options.nodes.empty()) {
@@ -221,56 +329,34 @@ inline void set_stability(double s0, const std::vector<std::size_t>& order, std:
             std::stable_sort(p.begin(), p.end(), [&](std::size_t a, std::size_t b) { return total[a] > total[b]; });
     }
 
-    std::vector<WeightStability> out;
+    StabilityReport out;
     for (std::size_t node : nodes) {
-        const auto lin = detail::linear_in_share(card, node, options.category);
-        const double s0 = lin.share;
-        WeightStability ws;
-        ws.node = fw.path(node);
-        ws.share = s0;
-        ws.categories = lin.categories;
-        ws.parent_points = lin.parent_points;
-        for (const auto& p : pools) {
-            for (std::size_t i = 0; i + 1 < p.size(); ++i)
-                detail::first_meeting(s0, total[p[i]], lin.slope[p[i]], total[p[i + 1]], lin.slope[p[i + 1]],
-                                      ws.ranking, card.units[p[i]].id, card.units[p[i + 1]].id, "ranking");
-            detail::set_stability(s0, p, options.top_k, total, lin.slope, card, ws.top_k,
-                                  "top " + std::to_string(options.top_k));
-        }
-        // Grades: band edges, vetoes on the total, quota lines.
-        for (std::size_t u = 0; u < units; ++u) {
-            if (lin.slope[u] == 0.0 || card.disqualified[u]) continue;
-            for (const auto& b : fw.grading.bands)
-                if (std::isfinite(b.min))
-                    detail::first_threshold(s0, total[u], lin.slope[u], b.min, ws.grades, card.units[u].id,
-                                            "band '" + b.id + "' at " + detail::num(b.min));
-            for (const auto& v : fw.vetoes)
-                if (v.when && v.when->item == "total")
-                    detail::first_threshold(s0, total[u], lin.slope[u], v.when->value, ws.grades, card.units[u].id,
-                                            "veto '" + v.id + "' at " + detail::num(v.when->value));
-        }
-        for (const auto& q : fw.grading.quotas) {
-            std::size_t band = 0;
-            while (band < fw.grading.bands.size() && fw.grading.bands[band].id != q.grade) ++band;
-            for (const auto& p : grade_pools) {
-                // Units whose band is this grade or better compete for its places.
-                std::vector<std::size_t> eligible;
-                for (std::size_t u : p) {
-                    std::size_t b = 0;
-                    while (b + 1 < fw.grading.bands.size() && total[u] < fw.grading.bands[b].min) ++b;
-                    if (b <= band) eligible.push_back(u);
-                }
-                std::size_t places = quota_count(q, p.size());
-                if (q.max_count) places = std::min(places, static_cast<std::size_t>(std::max(0, *q.max_count)));
-                detail::set_stability(s0, eligible, places, total, lin.slope, card, ws.grades,
-                                      "quota '" + q.grade + "' (" + std::to_string(places) + " places)");
+        if (node == 0) throw framework_error({fw.source, fw.path(node)}, "the root's share cannot change");
+        const auto groups = detail::share_groups(card, node, options.category);
+        if (groups.empty() && !options.nodes.empty())  // (chosen by default: only nodes in the category)
+            out.skipped.push_back({fw.path(node),
+                                   {},
+                                   options.category.empty()
+                                       ? "the node has no points in any category"
+                                       : "the node has no points in category '" + options.category + "'"});
+        for (const auto& cats : groups) {
+            const auto lin = detail::linear_in_share(card, node, cats);
+            if (lin.not_linear.empty()) {
+                out.nodes.push_back(detail::stability_of(card, node, lin, total, pools, grade_pools, options.top_k));
+                continue;
             }
+            SkippedNode skip{fw.path(node), {}, lin.not_linear};
+            if (groups.size() > 1)
+                for (std::size_t c : cats) skip.categories.push_back(card.weights.categories[c]);
+            out.skipped.push_back(std::move(skip));
         }
-        for (Interval* iv : {&ws.ranking, &ws.top_k, &ws.grades}) {
-            iv->lower = std::max(iv->lower, 0.0);
-            iv->upper = std::min(iv->upper, 1.0);
-        }
-        out.push_back(std::move(ws));
+    }
+    if (out.nodes.empty() && !out.skipped.empty()) {
+        std::string why;
+        for (const auto& sk : out.skipped) why += (why.empty() ? "" : "; ") + sk.node + ": " + sk.reason;
+        throw framework_error({fw.source, out.skipped.size() == 1 ? out.skipped[0].node : std::string{}},
+                              out.skipped.size() == 1 ? out.skipped[0].reason
+                                                      : "no weight asked for can be solved exactly (" + why + ")");
     }
     return out;
 }
@@ -288,7 +374,18 @@ struct Overtake {
                                        const std::string& b, const std::string& category = {}) {
     const Framework& fw = *card.framework;
     const std::size_t node = detail::node_by_id_or_path(fw, node_id, "overtake: node '" + node_id + "'");
-    const auto lin = detail::linear_in_share(card, node, category);
+    if (node == 0) throw framework_error({fw.source, fw.path(node)}, "the root's share cannot change");
+    const auto groups = detail::share_groups(card, node, category);
+    if (groups.empty())
+        throw framework_error({fw.source, fw.path(node)},
+                              category.empty() ? "the node has no points in any category"
+                                               : "the node has no points in category '" + category + "'");
+    if (groups.size() > 1)
+        throw framework_error({fw.source, fw.path(node)},
+                              "the node's share differs between categories ('" + card.weights.categories[groups[0][0]] +
+                                  "' and '" + card.weights.categories[groups[1][0]] + "'); choose one category");
+    const auto lin = detail::linear_in_share(card, node, groups[0]);
+    if (!lin.not_linear.empty()) throw framework_error({fw.source, fw.path(node)}, lin.not_linear);
     const std::size_t ua = card.find_unit(a), ub = card.find_unit(b);
     const double ta = card.total(static_cast<Eigen::Index>(ua)), tb = card.total(static_cast<Eigen::Index>(ub));
     Overtake out;
