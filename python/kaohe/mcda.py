@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .errors import DataError
 
 __all__ = ["entropy_weights", "critic_weights", "std_weights", "merec_weights", "equal_weights", "combine_weights",
@@ -157,7 +157,7 @@ def entropy_weights(matrix: MatrixLike, types: TypesLike = None, *, cost: str = 
     """
     m = _Matrix(matrix)
     r = _core.mcda_entropy_weights(m.values, _types(types, m, cost == "reciprocal"), cost, m.alternative_names,
-                                   m.criterion_names, threads)
+                                   m.criterion_names, _checks.threads(threads))
     return _weight_series(r, m.criterion_index())
 
 
@@ -190,7 +190,7 @@ def critic_weights(matrix: MatrixLike, types: TypesLike = None, *, correlation: 
     """
     m = _Matrix(matrix)
     r = _core.mcda_critic_weights(m.values, _types(types, m, False), normalisation, correlation,
-                                  m.alternative_names, m.criterion_names, threads)
+                                  m.alternative_names, m.criterion_names, _checks.threads(threads))
     return _weight_series(r, m.criterion_index())
 
 
@@ -205,7 +205,7 @@ def std_weights(matrix: MatrixLike, types: TypesLike = None, *, normalisation: s
     """
     m = _Matrix(matrix)
     r = _core.mcda_std_weights(m.values, _types(types, m, False), normalisation, m.alternative_names,
-                               m.criterion_names, threads)
+                               m.criterion_names, _checks.threads(threads))
     return _weight_series(r, m.criterion_index())
 
 
@@ -216,7 +216,7 @@ def merec_weights(matrix: MatrixLike, types: TypesLike, *, threads: int = 0) -> 
     taken): a value <= 0 raises DataError naming the row and criterion.
     """
     m = _Matrix(matrix)
-    r = _core.mcda_merec_weights(m.values, _types(types, m, True), m.alternative_names, m.criterion_names, threads)
+    r = _core.mcda_merec_weights(m.values, _types(types, m, True), m.alternative_names, m.criterion_names, _checks.threads(threads))
     return _weight_series(r, m.criterion_index())
 
 
@@ -358,7 +358,7 @@ def topsis(matrix: MatrixLike, weights: VectorLike, types: TypesLike, *, normali
     """
     m = _Matrix(matrix)
     r = _core.mcda_topsis(m.values, _weights(weights, m), _types(types, m, True), normalisation, ties, distances,
-                          m.alternative_names, m.criterion_names, threads)
+                          m.alternative_names, m.criterion_names, _checks.threads(threads))
     alt, crit = m.alternative_index(), m.criterion_index()
     return TopsisResult(
         scores=pd.Series(r["scores"], index=alt, name="score", copy=False),
@@ -393,7 +393,7 @@ def vikor(matrix: MatrixLike, weights: VectorLike, types: TypesLike, *, v: float
     """
     m = _Matrix(matrix)
     r = _core.mcda_vikor(m.values, _weights(weights, m), _types(types, m, True), float(v), weight_scaling, ranking,
-                         ties, m.alternative_names, m.criterion_names, threads)
+                         ties, m.alternative_names, m.criterion_names, _checks.threads(threads))
     alt = m.alternative_index()
     return VikorResult(S=pd.Series(r["S"], index=alt, name="S"), R=pd.Series(r["R"], index=alt, name="R"),
                        Q=pd.Series(r["Q"], index=alt, name="Q"),
@@ -408,7 +408,7 @@ def _weighted(product: bool, matrix: MatrixLike, weights: VectorLike, types: Typ
               weight_scaling: str, ties: str, threads: int) -> ScoreResult:
     m = _Matrix(matrix)
     r = _core.mcda_weighted(m.values, _weights(weights, m), _types(types, m, True), product, normalisation,
-                            weight_scaling, ties, m.alternative_names, m.criterion_names, threads)
+                            weight_scaling, ties, m.alternative_names, m.criterion_names, _checks.threads(threads))
     return ScoreResult(scores=pd.Series(r["scores"], index=m.alternative_index(), name="score", copy=False),
                        method=r["method"], variant=r["variant"], ties=ties)
 

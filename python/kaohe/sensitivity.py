@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .errors import FrameworkError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -439,7 +439,8 @@ def stability(card: "ScoreCard", nodes: Optional[Sequence[str]] = None, *, categ
     with the reason, in ``table.attrs["skipped"]`` (label -> reason), and a warning names them. Raises
     :class:`kaohe.FrameworkError` when no node asked for can be solved.
     """
-    result, skipped_rows = _core.stability(card._core, list(nodes or []), category or "", int(top_k), scope)
+    result, skipped_rows = _core.stability(card._core, list(nodes or []), category or "",
+                                           _checks.whole("top_k", top_k, minimum=1), scope)
     # A node whose share differs between categories is one question per category: label it node@category.
     seen = [r["node"] for r in result] + [n for n, _, _ in skipped_rows]
 
@@ -633,8 +634,10 @@ def monte_carlo(card: "ScoreCard", weights: Uncertain = None, *, samples: int = 
     variants = {str(name): what_if(card, changes) for name, changes in (alternatives or {}).items()}
     callback, state = _progress(progress, "Monte Carlo")
     try:
-        core = _core.monte_carlo(card._core, _uncertain_rows(weights), samples=int(samples), seed=int(seed),
-                                 threads=int(threads), scope=scope, progress=callback, grades=bool(grades),
+        core = _core.monte_carlo(card._core, _uncertain_rows(weights),
+                                 samples=_checks.whole("samples", samples, minimum=1),
+                                 seed=_checks.whole("seed", seed, maximum=_checks.MAX_SEED),
+                                 threads=_checks.threads(threads), scope=scope, progress=callback, grades=bool(grades),
                                  alternatives=[v._core for v in variants.values()])
     finally:
         _close(state)
@@ -687,8 +690,10 @@ def sobol(card: "ScoreCard", weights: Uncertain = None, *, base_samples: int = 1
     re-weightings. Same threading, progress and interruption behaviour as :func:`monte_carlo`."""
     callback, state = _progress(progress, "Sobol")
     try:
-        core = _core.sobol(card._core, _uncertain_rows(weights), base_samples=int(base_samples), seed=int(seed),
-                           threads=int(threads), scope=scope, progress=callback)
+        core = _core.sobol(card._core, _uncertain_rows(weights),
+                           base_samples=_checks.whole("base_samples", base_samples, minimum=1),
+                           seed=_checks.whole("seed", seed, maximum=_checks.MAX_SEED),
+                           threads=_checks.threads(threads), scope=scope, progress=callback)
     finally:
         _close(state)
     return Sobol(core)

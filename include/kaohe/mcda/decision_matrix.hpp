@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kaohe/detail/format.hpp"
+#include "kaohe/detail/parallel_blocks.hpp"
 #include "kaohe/error.hpp"
 #include "kaohe/ranking.hpp"
 
@@ -227,9 +228,7 @@ inline Eigen::Index block_count(Eigen::Index rows) {
 }
 
 inline unsigned worker_count(unsigned requested, Eigen::Index blocks) {
-    unsigned t = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-    if (static_cast<Eigen::Index>(t) > blocks) t = static_cast<unsigned>(std::max<Eigen::Index>(1, blocks));
-    return t;
+    return kaohe::detail::thread_count(requested, static_cast<std::size_t>(std::max<Eigen::Index>(0, blocks)));
 }
 
 // Calls f(block, begin_row, end_row) for every block, blocks spread over `threads` workers (worker k takes
@@ -247,11 +246,11 @@ void for_each_block(Eigen::Index rows, unsigned threads, F&& f) {
         }
     };
     std::vector<std::exception_ptr> errors(t);
-    std::vector<std::thread> pool;
-    pool.reserve(t > 0 ? t - 1 : 0);
-    for (unsigned k = 1; k < t; ++k) pool.emplace_back(run, k, std::ref(errors[k]));
-    run(0, errors[0]);
-    for (auto& th : pool) th.join();
+    auto worker = [&](unsigned k) { run(k, errors[k]); };
+    kaohe::detail::ThreadGroup group(t, worker);
+    worker(0);
+    group.run_refused(worker);  // blocks are dealt out by worker number: a refused thread's share runs here
+    group.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
 }

@@ -314,8 +314,7 @@ inline std::vector<std::int32_t> base_ranks(const ScoreCard& card, const Reweigh
     for (const auto& p : model.pools()) width = std::max(width, p.second);
 
     const std::size_t blocks = (options.samples + options.block - 1) / options.block;
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+    const unsigned threads = detail::thread_count(options.threads, blocks);
     const bool grading = options.grades && !card.framework->grading.bands.empty() && card.trace;
     // Ranks alone come from single-precision keys with exact refinement where the fast path applies
     // (reweighting_model.hpp); grading compares totals with band edges, so graded runs use double totals.

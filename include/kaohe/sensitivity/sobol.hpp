@@ -158,8 +158,7 @@ template <class Draw, class Model>
     const std::size_t d = model.inputs(), n = model.ranked();
     const std::vector<std::int32_t> base = detail::base_ranks(card, model);  // for the rank shift
     const std::size_t blocks = (options.base_samples + options.block - 1) / options.block;
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+    const unsigned threads = detail::thread_count(options.threads, blocks);
     struct Thread {
         detail::ModelWorkspace ws;
         Eigen::MatrixXd a, b;
