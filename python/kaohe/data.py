@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, located
+from .errors import DataError, located, shown
 
 __all__ = ["read_table", "TableLike", "Units", "Results", "Events", "to_units", "to_results", "to_events"]
 
@@ -172,7 +172,7 @@ def _where(frame: pd.DataFrame, label: Any, column: Optional[str], default_sourc
     row = _row_of(frame, label)
     source = _source_of(frame, default_source)
     if row is None and not frame.attrs.get("rows_are_lines"):
-        source = f"{source} (row label {label!r})"
+        source = f"{source} (row label {shown(label)})"
     return {"file": source, "row": row, "column": column}
 
 

@@ -1,0 +1,131 @@
+"""The figures the ``kaohe`` command prints and writes (issue 11, items 4, 6 and 8): every digit with
+``--full-precision``, group scores with ``--scores``, what-if totals at the framework's rounding and grades by
+name, units counted as changed only when their rank or grade changed, and the small things: suggestions
+without duplicates, ``validate``'s grammar, unit ids kept as written, no numpy reprs in messages."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kaohe
+from kaohe import cli
+from kaohe.errors import DataError, FrameworkError
+
+ROOT = Path(__file__).resolve().parents[2]
+DISTRICT = ROOT / "examples" / "district-2019"
+FRAMEWORK = str(DISTRICT / "framework.json")
+RESULTS = str(DISTRICT / "results.csv")
+UNITS = str(DISTRICT / "units.csv")
+EVENTS = str(DISTRICT / "events.csv")
+DATA = [RESULTS, "--units", UNITS, "--events", EVENTS]
+ASEM = ROOT / "examples" / "asem"
+ASEM_C = str(ASEM / "framework_pipeline_C.json")
+ASEM_RESULTS = str(ASEM / "results.csv")
+ASEM_UNITS = str(ASEM / "units.csv")
+
+# An HDI-like index: total 1, published at 3 decimals, grades whose names are not their ids.
+HDI = {
+    "kaohe": 1, "id": "hdi-like", "name": "HDI-like index", "total": 1,
+    "root": {"id": "hdi", "children": [
+        {"id": "health", "name": "Health", "weight": 1, "rule": {"type": "linear", "zero_at": 20, "full_at": 85}},
+        {"id": "education", "name": "Education", "weight": 1,
+         "rule": {"type": "linear", "zero_at": 0, "full_at": 18}},
+        {"id": "income", "name": "Income", "weight": 1,
+         "rule": {"type": "linear", "zero_at": 100, "full_at": 75000}}]},
+    "grading": {"bands": [{"id": "very_high", "name": "Very high human development", "min": 0.95},
+                          {"id": "high", "name": "High human development", "min": 0.9},
+                          {"id": "low", "name": "Low human development", "min": None}]},
+    "rounding": {"total": 3, "nodes": 3},
+}
+HDI_RESULTS = "unit,health,education,income\nNOR,83.2,18,66000\nCHE,84,16.5,70000\nIRL,82,17.5,74000\nISL,83,17,55000\n"
+
+
+def run(capsys: pytest.CaptureFixture, *argv: object):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def card() -> kaohe.ScoreCard:
+    return kaohe.Framework.load(FRAMEWORK).score(RESULTS, units=UNITS, events=EVENTS)
+
+
+@pytest.fixture
+def hdi(tmp_path: Path):
+    """hdi(grading=True) -> (framework path, results path) of the HDI-like index, with or without its grading."""
+    def write(grading: bool = True):
+        doc = json.loads(json.dumps(HDI))
+        if not grading:
+            del doc["grading"]
+        fw = tmp_path / ("hdi.json" if grading else "hdi_ungraded.json")
+        fw.write_text(json.dumps(doc), encoding="utf-8")
+        results = tmp_path / "hdi.csv"
+        results.write_text(HDI_RESULTS, encoding="utf-8")
+        return str(fw), str(results)
+    return write
+
+
+def small_framework(tmp_path: Path) -> str:
+    """A framework of one indicator 'a' (linear 0..1, 10 points) directly under the root, no categories."""
+    fw = tmp_path / "f.json"
+    fw.write_text(json.dumps({"kaohe": 1, "id": "small", "total": 10, "root": {"id": "r", "children": [
+        {"id": "a", "points": 10, "rule": {"type": "linear", "zero_at": 0, "full_at": 1}}]}}), encoding="utf-8")
+    return str(fw)
+
+
+def header_of(out: str):
+    """The header cells of ``kaohe score``'s table ("rank in category" is one cell)."""
+    return out.splitlines()[0].replace("rank in category", "rank_in_category").split()
+
+
+def body_rows(out: str, header: str):
+    """The rows of the aligned table whose header line starts with ``header``, as lists of cells."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+# -- small things ----------------------------------------------------------------------------------------------
+def test_no_numpy_reprs_in_messages(tmp_path):
+    fw = kaohe.Framework.load(small_framework(tmp_path))
+    # a DataFrame with a numpy integer index: the row label is 7, not np.int64(7)
+    bad = pd.DataFrame({"unit": ["u1", "u2"], "a": ["0.5", "95%"]}, index=pd.Index(np.array([3, 7])))
+    with pytest.raises(DataError) as info:
+        fw.score(bad)
+    assert "(row label 7)" in str(info.value) and "np." not in str(info.value)
+    # criterion types from a numpy array
+    with pytest.raises(DataError) as info:
+        kaohe.mcda.topsis(np.array([[1.0, 2.0], [3.0, 1.0]]), [0.5, 0.5], np.array([1, 2]))
+    assert "criterion type 2 is 2;" in str(info.value) and "np." not in str(info.value)
+    # a weight change given as a pandas Series of booleans
+    card = fw.score(pd.DataFrame({"unit": ["u1"], "a": [0.5]}))
+    with pytest.raises(FrameworkError) as info:
+        card.what_if(pd.Series({"a": True}))
+    assert "a=True" in str(info.value) and "np." not in str(info.value)
+    # an AHP judgement that is a numpy boolean, a count that is a numpy integer
+    with pytest.raises(DataError) as info:
+        kaohe.ahp.priorities([[1, np.True_], ["1/1", 1]])  # a fraction: read cell by cell
+    assert "True is not a judgement" in str(info.value) and "np." not in str(info.value)
+    result = kaohe.ahp.priorities([[1, 3], [1 / 3, 1]])
+    with pytest.raises(DataError) as info:
+        result.inconsistencies(top=np.int64(-1))
+    assert str(info.value) == "top must be a whole number >= 0, not -1"
+
+
+def test_shown_is_repr_without_numpy():
+    from kaohe.errors import shown
+
+    assert shown(np.int64(2)) == "2" and shown(np.float64(0.5)) == "0.5" and shown(np.str_("x")) == "'x'"
+    assert shown(np.bool_(True)) == "True" and shown((np.int64(1),)) == "(1,)"
+    assert shown([np.int64(1), "a"]) == "[1, 'a']" and shown("a") == "'a'" and shown(3) == "3"
