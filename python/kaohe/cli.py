@@ -423,7 +423,7 @@ def _table_problems(args: argparse.Namespace) -> List[str]:
         else:
             frame = data.read_table(args.results, encoding=args.encoding)
             if "unit" in frame.columns:
-                ids = list(dict.fromkeys(str(u).strip() for u in frame["unit"]))
+                ids = data.unit_ids(frame)
                 units = data.Units(ids, ids, [""] * len(ids), [True] * len(ids), "")
     except InputError as exc:
         problems.append(str(exc))

@@ -97,6 +97,64 @@ def body_rows(out: str, header: str):
 
 
 # -- small things ----------------------------------------------------------------------------------------------
+def test_unit_ids_are_compared_as_written_with_a_hint(capsys, tmp_path):
+    """'1' in the results is not '01' in the units table: the error names the file, the row and both ids."""
+    fw = small_framework(tmp_path)
+    units = tmp_path / "units.csv"
+    units.write_text("id,name\n01,甲\n02,乙\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text("unit,a\n01,0.5\n2,0.7\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", fw, results, "--units", units)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {results}: row 3: column 'unit': unknown unit '2'")
+    assert "'02'" in err and "compared as text" in err
+    # written the same way, the ids are kept as given: 01 stays 01
+    results.write_text("unit,a\n01,0.5\n02,0.7\n", encoding="utf-8")
+    card = kaohe.Framework.load(fw).score(results, units=units)
+    assert card.unit_ids == ["01", "02"]
+    code, out, err = run(capsys, "score", fw, results, "--units", units)
+    assert code == 0, err
+    assert [r[1] for r in body_rows(out, "rank")] == ["02", "01"]
+
+
+def test_unit_ids_in_events_get_the_same_hint(tmp_path):
+    fw = kaohe.Framework.load(small_framework(tmp_path))
+    results = tmp_path / "results.csv"
+    results.write_text("unit,a\n1,0.5\n2,0.7\n", encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text("unit,type,target,value,note\n01,manual,a,5,by hand\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        fw.score(results, events=events)
+    assert str(info.value).startswith(f"{events}: row 2: column 'unit': unknown unit '01'")
+    assert "'1'" in str(info.value)
+
+
+def test_integer_unit_ids_in_a_dataframe_are_kept(tmp_path):
+    fw = kaohe.Framework.load(small_framework(tmp_path))
+    units = pd.DataFrame({"id": np.array([1, 2], dtype=np.int64), "name": ["甲", "乙"]})
+    results = pd.DataFrame({"unit": [1, 2], "a": [0.5, 0.7]})
+    card = fw.score(results, units=units)
+    assert card.unit_ids == ["1", "2"]
+    assert fw.score(results).unit_ids == ["1", "2"]
+
+
+@pytest.mark.parametrize("with_units", [False, True])
+def test_float_unit_ids_are_refused_with_the_row(tmp_path, with_units):
+    """A column of whole numbers with an empty cell is float in pandas: 1.0 would silently become '1.0'."""
+    fw = kaohe.Framework.load(small_framework(tmp_path))
+    results = pd.DataFrame({"unit": [1.0, 2.0], "a": [0.5, 0.7]})
+    units = pd.DataFrame({"id": ["1", "2"]}) if with_units else None
+    with pytest.raises(DataError) as info:
+        fw.score(results, units=units)
+    message = str(info.value)
+    assert message.startswith("results DataFrame (row label 0): column 'unit': unit id 1.0 is a number with a "
+                              "decimal point")
+    assert "dtype=str" in message and "np." not in message
+    with pytest.raises(DataError, match=r"units DataFrame \(row label 1\): column 'id': unit id 2.0 "):
+        fw.score(pd.DataFrame({"unit": ["1", "2"], "a": [0.5, 0.7]}),
+                 units=pd.DataFrame({"id": pd.Series([1, 2.0], dtype=object)}))
+
+
 def test_no_numpy_reprs_in_messages(tmp_path):
     fw = kaohe.Framework.load(small_framework(tmp_path))
     # a DataFrame with a numpy integer index: the row label is 7, not np.int64(7)
