@@ -3,6 +3,7 @@
 Usage (``kaohe COMMAND --help`` for each command's options)::
 
     kaohe score    FRAMEWORK RESULTS [--units U] [--events E] [--encoding ENC] [--out FILE.csv|.xlsx|.json]
+                   [--top N] [--full-precision] [--scores]
     kaohe validate FRAMEWORK [RESULTS] [--units U] [--events E] [--encoding ENC]
     kaohe explain  FRAMEWORK RESULTS UNIT [--units U] [--events E] [--encoding ENC]
     kaohe convert  SOURCE DEST [--encoding ENC] [--allow-loss]   (by extension: .json, .yaml/.yml, .csv, .xlsx)
@@ -160,7 +161,9 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Se
     return "\n".join(lines)
 
 
-def _cell(value: Any, decimals: Optional[int]) -> str:
+def _cell(value: Any, decimals: Optional[int], full: bool = False) -> str:
+    """A table cell: ``-`` for a missing value; a float with ``decimals`` places, as its round-trip ``repr`` when
+    ``full`` (every digit of the double), else to 6 significant digits."""
     if value is None:
         return "-"
     try:
@@ -173,20 +176,25 @@ def _cell(value: Any, decimals: Optional[int]) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
+        if full:
+            return repr(value)
         if decimals is not None:
             return f"{value:.{decimals}f}"
         return f"{value:.6g}"
     return str(value)
 
 
-def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None) -> str:
-    """The score card's ranked table (``card.table()``) as aligned text."""
-    table = card.table(rounded=rounded)
+def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None, scores: bool = False) -> str:
+    """The score card's ranked table (``card.table()``) as aligned text: the published figures (the framework's
+    rounding) or, with ``rounded=False``, every digit (round-trip ``repr``). ``scores`` shows each top-level
+    group's score (on the framework's ``score_scale``) instead of its points."""
+    table = card.table(rounded=rounded, scores=scores)
     if top is not None:
         table = table.head(top)
     rounding = card.framework.to_dict().get("rounding") or {}
     dec_total = rounding.get("total") if rounded else None
     dec_nodes = rounding.get("nodes") if rounded else None
+    full = not rounded
     header = ["rank", "unit", "name", "category", "total", "grade", "rank in category"]
     fixed = {"rank", "name", "category", "total", "grade", "rank_in_category"}
     groups = [c for c in table.columns if c not in fixed]
@@ -195,8 +203,9 @@ def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None) -
     rows = []
     for unit, rec in table.iterrows():
         row = [_cell(rec["rank"], None), str(unit), _cell(rec["name"], None), _cell(rec["category"], None),
-               _cell(float(rec["total"]), dec_total), _cell(rec["grade"], None), _cell(rec["rank_in_category"], None)]
-        row += [_cell(float(rec[g]), dec_nodes) for g in groups]
+               _cell(float(rec["total"]), dec_total, full), _cell(rec["grade"], None),
+               _cell(rec["rank_in_category"], None)]
+        row += [_cell(float(rec[g]), dec_nodes, full) for g in groups]
         rows.append(row)
     # leave out what says nothing: empty columns (no grading), categories when the framework has none, names
     # when the units have none (the ids were used)
@@ -258,13 +267,13 @@ def _score(args: argparse.Namespace) -> Any:
         raise
 
 
-def _write_card(card: Any, path: str) -> None:
+def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
     try:
         if suffix == ".csv":
-            card.to_csv(path)
+            card.to_csv(path, rounded=rounded, scores=scores)
         elif suffix == ".xlsx":
-            card.to_excel(path)
+            card.to_excel(path, rounded=rounded, scores=scores)
         else:
             card.to_json(path)
     except OSError as exc:
@@ -361,11 +370,11 @@ def _resolve_unit(card: Any, unit: str) -> str:
 # -- commands ---------------------------------------------------------------------------------------------
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     card = _score(args)
-    out.write(render_card(card, rounded=not args.full_precision, top=args.top) + "\n")
+    out.write(render_card(card, rounded=not args.full_precision, top=args.top, scores=args.scores) + "\n")
     for w in card.warnings:
         _warn(w)
     if args.out:
-        _write_card(card, args.out)
+        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores)
     return EXIT_OK
 
 
@@ -615,7 +624,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "points per leaf, explanations) or .json (everything, full precision)")
     p.add_argument("--top", metavar="N", type=_positive_int, help="print only the first N rows")
     p.add_argument("--full-precision", action="store_true",
-                   help="print full-precision figures instead of the published (rounded) ones")
+                   help="print (and write to a .csv/.xlsx --out file) every digit of each figure (the double's "
+                        "round-trip repr) instead of the published ones, rounded as the framework says")
+    p.add_argument("--scores", action="store_true",
+                   help="show each top-level group's score (its share of its maximum on the framework's "
+                        "score_scale, 0-100 by default) instead of its points, in the printed table and a "
+                        ".csv/.xlsx --out file (.xlsx: also a 'scores' sheet with every node's score)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("validate", help="check a framework (and data) and report every problem",

@@ -96,6 +96,95 @@ def body_rows(out: str, header: str):
     return rows
 
 
+# -- kaohe score --full-precision ------------------------------------------------------------------------------
+def test_full_precision_prints_every_digit_of_every_unit(capsys, card):
+    code, out, err = run(capsys, "score", FRAMEWORK, *DATA, "--full-precision")
+    assert code == 0, err
+    full = card.table(rounded=False)
+    rows = {r[1]: r for r in body_rows(out, "rank")}
+    for unit, rec in full.iterrows():
+        assert repr(float(rec["total"])) in rows[unit], unit  # the round-trip repr, e.g. 68.43599999999999
+    assert "68.43599999999999" in rows["drc"]  # 6 significant digits would print 68.436
+
+
+def test_full_precision_csv_out_round_trips_the_doubles(capsys, tmp_path, card):
+    path = tmp_path / "card.csv"
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--full-precision", "--out", path)
+    assert code == 0, err
+    written = pd.read_csv(path, encoding="utf-8-sig", index_col="unit", dtype={"total": str, "依法行政": str})
+    written[["total", "依法行政"]] = written[["total", "依法行政"]].map(float)  # Python's float(): exact round trip
+    assert written["total"].to_dict() == card.total.to_dict()  # exactly equal, not approximately
+    assert written.loc["drc", "依法行政"] == card.table(rounded=False).loc["drc", "依法行政"]
+    # without the flag the file keeps the published figures, as before
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--out", path)
+    assert code == 0, err
+    published = pd.read_csv(path, encoding="utf-8-sig", index_col="unit")
+    assert published.loc["drc", "total"] == 68.44
+
+
+def test_full_precision_xlsx_out(capsys, tmp_path, card):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "card.xlsx"
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--full-precision", "--out", path)
+    assert code == 0, err
+    ranking = pd.read_excel(path, sheet_name="ranking", index_col="unit")
+    assert ranking["total"].to_dict() == card.total.to_dict()
+
+
+# -- kaohe score --scores --------------------------------------------------------------------------------------
+def test_scores_flag_prints_group_scores_instead_of_points(capsys, card):
+    code, out, err = run(capsys, "score", FRAMEWORK, *DATA, "--scores")
+    assert code == 0, err
+    header = header_of(out)
+    rows = {r[1]: r for r in body_rows(out, "rank")}
+    scores = card.table(scores=True)
+    points = card.table()
+    audit = rows["audit"]
+    column = header.index("依法行政")
+    assert audit[column] == f"{scores.loc['audit', '依法行政']:.2f}" == "93.33"  # 10.27 of 11 points
+    assert audit[column] != f"{points.loc['audit', '依法行政']:.2f}"
+    assert audit[header.index("total")] == f"{points.loc['audit', 'total']:.2f}"  # the total stays in points
+    for unit in scores.index:
+        assert rows[unit][column] == f"{scores.loc[unit, '依法行政']:.2f}"
+
+
+def test_scores_flag_on_the_framework_score_scale(capsys):
+    """ASEM's Connectivity score for Germany is COINr's 81.16 (its points are 40.58 of 50)."""
+    asem = kaohe.Framework.load(ASEM_C).score(ASEM_RESULTS, units=ASEM_UNITS)
+    code, out, err = run(capsys, "score", ASEM_C, ASEM_RESULTS, "--units", ASEM_UNITS, "--scores")
+    assert code == 0, err
+    header = header_of(out)
+    germany = next(r for r in body_rows(out, "rank") if r[1] == "DEU")
+    score = asem.scores.loc["DEU", "Conn"]
+    assert round(score, 2) == 81.16
+    assert germany[header.index("Connectivity")] == f"{score:.6g}" == "81.1567"  # no rounding declared: 6 digits
+    assert germany[header.index("Sustainability")] == f"{asem.scores.loc['DEU', 'Sust']:.6g}"
+
+
+def test_scores_csv_and_xlsx_out(capsys, tmp_path, card):
+    path = tmp_path / "scores.csv"
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--scores", "--out", path)
+    assert code == 0, err
+    written = pd.read_csv(path, encoding="utf-8-sig", index_col="unit")
+    expected = card.table(scores=True)
+    assert list(written.columns) == list(expected.columns)
+    np.testing.assert_allclose(written["依法行政"].to_numpy(), expected["依法行政"].to_numpy().astype(float))
+    assert written.loc["audit", "依法行政"] == 93.33
+    pytest.importorskip("openpyxl")
+    book = tmp_path / "scores.xlsx"
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--scores", "--out", book)
+    assert code == 0, err
+    assert pd.ExcelFile(book).sheet_names == ["ranking", "points", "scores", "explanations"]
+    sheet = pd.read_excel(book, sheet_name="scores", index_col="unit")
+    np.testing.assert_allclose(sheet.to_numpy(dtype=float), card.scores.to_numpy(), equal_nan=True)
+    assert pd.read_excel(book, sheet_name="ranking", index_col="unit").loc["audit", "依法行政"] == 93.33
+    # the default workbook is as it was: three sheets, points in the ranking
+    code, _, err = run(capsys, "score", FRAMEWORK, *DATA, "--out", book)
+    assert code == 0, err
+    assert pd.ExcelFile(book).sheet_names == ["ranking", "points", "explanations"]
+    assert pd.read_excel(book, sheet_name="ranking", index_col="unit").loc["audit", "依法行政"] == 10.27
+
+
 # -- small things ----------------------------------------------------------------------------------------------
 def test_unit_ids_are_compared_as_written_with_a_hint(capsys, tmp_path):
     """'1' in the results is not '01' in the units table: the error names the file, the row and both ids."""
