@@ -184,6 +184,11 @@ def _cell(value: Any, decimals: Optional[int], full: bool = False) -> str:
     return str(value)
 
 
+def _plural(n: int, word: str, plural: Optional[str] = None) -> str:
+    """``1 indicator``, ``2 indicators``, ``0 categories`` (``plural`` when it is not ``word + "s"``)."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None, scores: bool = False) -> str:
     """The score card's ranked table (``card.table()``) as aligned text: the published figures (the framework's
     rounding) or, with ``rounded=False``, every digit (round-trip ``repr``). ``scores`` shows each top-level
@@ -361,7 +366,9 @@ def _resolve_unit(card: Any, unit: str) -> str:
         return str(by_name[0])
     import difflib
 
-    candidates = difflib.get_close_matches(unit, ids + [n for n in names if n], n=4, cutoff=0.5)
+    # each id or name once: without a units table a unit's name is its id
+    pool = list(dict.fromkeys(ids + [str(n) for n in names if n]))
+    candidates = difflib.get_close_matches(unit, pool, n=4, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in candidates)}?" if candidates else \
         f" (units: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
     raise _input_error(f"unit '{unit}': no such unit id or name in the results{hint}")
@@ -390,9 +397,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     if fw is not None:
         nodes = fw.nodes
         leaves = int(nodes["is_leaf"].sum())
-        groups = int((~nodes["is_leaf"]).sum()) - 1
-        cats = f", {len(fw.categories)} categories" if fw.categories else ""
-        summary = f"{leaves} indicators in {groups} groups, total {fw.total:g}{cats}"
+        groups = int((~nodes["is_leaf"]).sum()) - 1  # not the root
+        cats = f", {_plural(len(fw.categories), 'category', 'categories')}" if fw.categories else ""
+        where = f" in {_plural(groups, 'group')}" if groups else ", no groups"
+        summary = f"{_plural(leaves, 'indicator')}{where}, total {fw.total:g}{cats}"
     if args.results is None:
         if problems:
             raise _Problems(problems, _inputs(args))
@@ -414,8 +422,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     n_events = len(_kaohe().read_table(args.events, encoding=args.encoding)) if args.events else 0
     for w in card.warnings:
         _warn(w)
-    out.write(f"ok: {summary}; {len(units)} units{f' ({by_cat})' if by_cat else ''} and "
-              f"{n_events if n_events else 'no'} events scored, {len(card.warnings)} warning(s)\n")
+    events = _plural(n_events, "event") if n_events else "no events"
+    out.write(f"ok: {summary}; {_plural(len(units), 'unit')}{f' ({by_cat})' if by_cat else ''} and {events} "
+              f"scored, {_plural(len(card.warnings), 'warning')}\n")
     return EXIT_OK
 
 

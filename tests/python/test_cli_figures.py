@@ -186,6 +186,49 @@ def test_scores_csv_and_xlsx_out(capsys, tmp_path, card):
 
 
 # -- small things ----------------------------------------------------------------------------------------------
+def test_unknown_unit_suggestions_have_no_duplicates(capsys):
+    """Without a units table a unit's name is its id: DEU was suggested twice."""
+    code, out, err = run(capsys, "explain", ASEM_C, ASEM_RESULTS, "DEX")
+    assert code == 2 and out == ""
+    suggested = re.findall(r"'([^']+)'", err.split("did you mean", 1)[1])
+    assert "DEU" in suggested
+    assert len(suggested) == len(set(suggested)), err
+
+
+@pytest.mark.parametrize("tree, summary", [
+    ({"id": "r", "children": [{"id": "g", "points": 10, "children": [
+        {"id": "a", "points": 10, "rule": {"type": "manual"}}]}]}, "1 indicator in 1 group, total 10"),
+    ({"id": "r", "children": [
+        {"id": "g1", "points": 6, "children": [{"id": "g2", "points": 6, "children": [
+            {"id": "a", "points": 6, "rule": {"type": "linear", "zero_at": 0, "full_at": 1}}]}]},
+        {"id": "g3", "points": 4, "children": [
+            {"id": "b", "points": 4, "rule": {"type": "linear", "zero_at": 0, "full_at": 1}}]}]},
+     "2 indicators in 3 groups, total 10"),
+    ({"id": "r", "children": [{"id": "a", "points": 10, "rule": {"type": "linear", "zero_at": 0, "full_at": 1}}]},
+     "1 indicator, no groups, total 10"),
+])
+def test_validate_counts_with_singulars(capsys, tmp_path, tree, summary):
+    fw = tmp_path / "f.json"
+    fw.write_text(json.dumps({"kaohe": 1, "id": "small", "total": 10, "root": tree}), encoding="utf-8")
+    code, out, err = run(capsys, "validate", fw)
+    assert code == 0, err
+    assert out == f"ok: {fw}: framework 'small', {summary}\n"
+
+
+def test_validate_with_data_counts_with_singulars(capsys, tmp_path):
+    fw = tmp_path / "f.json"
+    fw.write_text(json.dumps({"kaohe": 1, "id": "small", "total": 10, "root": {"id": "r", "children": [
+        {"id": "a", "points": 10, "rule": {"type": "linear", "zero_at": 0, "full_at": 1}}]}}), encoding="utf-8")
+    results = tmp_path / "r.csv"
+    results.write_text("unit,a\nu1,0.5\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", fw, results)
+    assert code == 0, err
+    assert out == "ok: 1 indicator, no groups, total 10; 1 unit and no events scored, 0 warnings\n"
+    code, out, err = run(capsys, "validate", FRAMEWORK, *DATA)
+    assert code == 0, err
+    assert out.endswith("; 52 units (36 区直部门, 16 镇街) and 530 events scored, 0 warnings\n")
+
+
 def test_unit_ids_are_compared_as_written_with_a_hint(capsys, tmp_path):
     """'1' in the results is not '01' in the units table: the error names the file, the row and both ids."""
     fw = small_framework(tmp_path)
