@@ -185,6 +185,96 @@ def test_scores_csv_and_xlsx_out(capsys, tmp_path, card):
     assert pd.read_excel(book, sheet_name="ranking", index_col="unit").loc["audit", "依法行政"] == 10.27
 
 
+# -- kaohe whatif ----------------------------------------------------------------------------------------------
+def test_whatif_on_an_ungraded_framework_counts_nobody_when_nobody_moves(capsys):
+    """ASEM has no grading: a change that moves nobody reports 0 units (None != None counted all 51)."""
+    code, out, err = run(capsys, "whatif", ASEM_C, ASEM_RESULTS, "--units", ASEM_UNITS, "--set", "Conn=1")
+    assert code == 0, err
+    n = len(pd.read_csv(ASEM_UNITS))
+    assert f"0 of {n} units change rank or grade" in out
+
+
+def test_whatif_ungraded_hdi_counts_only_rank_changes(capsys, hdi):
+    fw, results = hdi(grading=False)
+    code, out, err = run(capsys, "whatif", fw, results, "--set", "health=80%")
+    assert code == 0, err
+    assert "2 of 4 units change rank or grade" in out  # CHE 3 -> 1 and IRL 1 -> 3; NOR and ISL keep theirs
+    units = [r[0] for r in body_rows(out, "unit")]
+    assert sorted(units) == ["CHE", "IRL"]
+
+
+def test_whatif_units_without_a_rank_are_not_counted_as_changed(capsys, card):
+    """planning and ecology are outside every pool (no rank before or after) and keep their grades."""
+    table = card.compare(card.what_if({"rule_of_law": 15}))
+    assert table.loc[["planning", "ecology"], "rank_before"].isna().all()
+    code, out, err = run(capsys, "whatif", FRAMEWORK, *DATA, "--set", "rule_of_law=15")
+    assert code == 0, err
+    listed = {r[0] for r in body_rows(out, "unit")}
+    assert "planning" not in listed and "ecology" not in listed
+    changed = [u for u, r in table.iterrows()
+               if not (pd.isna(r["rank_before"]) and pd.isna(r["rank_after"])) and r["rank_before"] != r["rank_after"]
+               or r["grade_before"] != r["grade_after"]]
+    assert f"{len(changed)} of {len(table)} units change rank or grade" in out
+    assert listed == set(changed)
+
+
+def test_whatif_prints_totals_at_the_framework_rounding(capsys, hdi):
+    fw, results = hdi()
+    code, out, err = run(capsys, "whatif", fw, results, "--set", "health=80%", "--all")
+    assert code == 0, err
+    framework = kaohe.Framework.load(fw)
+    before = framework.score(results)
+    after = before.what_if({"health": "80%"})
+    printed = {r[0]: r for r in body_rows(out, "unit")}
+    assert set(printed) == {"NOR", "CHE", "IRL", "ISL"}
+    for unit in printed:
+        expected = f"{before.table().loc[unit, 'total']:.3f} -> {after.table().loc[unit, 'total']:.3f}"
+        assert " ".join(printed[unit][1:4]) == expected
+    assert " ".join(printed["IRL"][1:4]) == "0.971 -> 0.959"  # at 2 decimals both would be 0.97 / 0.96
+
+
+def test_whatif_prints_the_framework_grade_names(capsys, hdi):
+    fw, results = hdi()
+    code, out, err = run(capsys, "whatif", fw, results, "--set", "health=80%", "--all")
+    assert code == 0, err
+    assert "Very high human development -> Very high human development" in out  # IRL
+    assert "very_high" not in out and "high ->" not in out
+    code, out, err = run(capsys, "whatif", FRAMEWORK, *DATA, "--set", "rule_of_law=15")
+    assert code == 0, err
+    assert "优秀 -> 优秀" in out and "合格 -> 合格" in out
+    assert "excellent" not in out and "pass ->" not in out
+
+
+def test_whatif_csv_out_names_the_grades(capsys, tmp_path, card):
+    path = tmp_path / "cmp.csv"
+    code, _, err = run(capsys, "whatif", FRAMEWORK, *DATA, "--set", "rule_of_law=15", "--out", path)
+    assert code == 0, err
+    written = pd.read_csv(path, encoding="utf-8-sig", index_col="unit")
+    expected = card.compare(card.what_if({"rule_of_law": 15}))
+    names = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+    assert written["grade_after"].tolist() == [names[g] for g in expected["grade_after"]]
+    assert written["band_before"].tolist() == [names[g] for g in expected["band_before"]]
+    assert written["total_after"].tolist() == expected["total_after"].tolist()
+
+
+def test_whatif_policy_choices_are_the_engine_policies(capsys, hdi):
+    from kaohe.sensitivity import POLICIES
+
+    assert "rescale" in POLICIES
+    code, out, _ = run(capsys, "whatif", "--help")
+    assert code == 0
+    assert "{" + ",".join(POLICIES) + "}" in out.replace("\n", "").replace(" ", "")
+    fw, results = hdi()
+    code, out, err = run(capsys, "whatif", fw, results, "--set", "health=2", "--set", "education=1", "--set",
+                         "income=1", "--policy", "rescale", "--all")
+    assert code == 0, err
+    assert "(policy rescale)" in out
+    after = kaohe.Framework.load(fw).score(results).what_if(["health=2", "education=1", "income=1"],
+                                                           policy="rescale")
+    printed = {r[0]: r for r in body_rows(out, "unit")}
+    assert printed["NOR"][3] == f"{after.table().loc['NOR', 'total']:.3f}"
+
+
 # -- small things ----------------------------------------------------------------------------------------------
 def test_unknown_unit_suggestions_have_no_duplicates(capsys):
     """Without a units table a unit's name is its id: DEU was suggested twice."""
