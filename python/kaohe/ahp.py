@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import DataError, FrameworkError, located
+from .errors import DataError, FrameworkError, located, shown
 
 __all__ = ["AHPResult", "AHPHierarchy", "priorities", "group", "hierarchy", "matrix_from_judgements",
            "random_index_table", "RI_TABLES"]
@@ -55,7 +55,7 @@ def _judgement(value: Any, where: str) -> float:
     if value is None:
         return math.nan
     if isinstance(value, (bool, np.bool_)):
-        raise DataError(f"{where}: {value!r} is not a judgement")
+        raise DataError(f"{where}: {shown(value)} is not a judgement")
     if isinstance(value, (numbers.Real, np.integer, np.floating)):
         return float(value)
     text = str(value).strip()
@@ -192,7 +192,7 @@ class AHPResult:
             raise DataError("a group result aggregated from individual priorities has no group matrix: look at "
                             "each member's inconsistencies (result.members)")
         if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
-            raise DataError(f"top must be a whole number >= 0, not {top!r}")
+            raise DataError(f"top must be a whole number >= 0, not {shown(top)}")
         labels = list(self.weights.index)
         rows = self._inconsistencies[: int(top)]
         return pd.DataFrame({"row": [labels[r[0]] for r in rows], "column": [labels[r[1]] for r in rows],
@@ -307,13 +307,13 @@ def group(matrices: Union[Sequence[MatrixLike], Mapping[Hashable, MatrixLike]], 
     arrays: List[np.ndarray] = []
     labels: Optional[List[Any]] = None
     for member, item in zip(members, items):
-        values, own = _as_matrix(item, f"member {member!r}'s comparison matrix")
+        values, own = _as_matrix(item, f"member {shown(member)}'s comparison matrix")
         if own is not None and labels is None:
             labels = own
         elif own is not None and own != labels:
             if set(own) != set(labels or []) or len(own) != len(labels or []):
-                raise DataError(f"member {member!r} compares other criteria than the first labelled member: "
-                                f"{own} against {labels}")
+                raise DataError(f"member {shown(member)} compares other criteria than the first labelled member: "
+                                f"{shown(list(own))} against {shown(list(labels or []))}")
             order = [own.index(x) for x in labels or []]
             values = np.ascontiguousarray(values[np.ix_(order, order)])
         arrays.append(values)
@@ -514,7 +514,7 @@ def matrix_from_judgements(judgements: Mapping[Any, float], order: Optional[Sequ
         elif isinstance(key, tuple) and len(key) == 2:
             more, less = str(key[0]), str(key[1])
         else:
-            raise DataError(f"judgement {key!r}: write 'a>b' (a preferred to b) or a pair ('a', 'b')")
+            raise DataError(f"judgement {shown(key)}: write 'a>b' (a preferred to b) or a pair ('a', 'b')")
         pairs.append((more, less, _judgement(value, f"judgement '{more}>{less}'")))
     names = list(order) if order is not None else list(dict.fromkeys(x for p in pairs for x in p[:2]))
     index = {n: i for i, n in enumerate(names)}

@@ -3,6 +3,7 @@
 Usage (``kaohe COMMAND --help`` for each command's options)::
 
     kaohe score    FRAMEWORK RESULTS [--units U] [--events E] [--encoding ENC] [--out FILE.csv|.xlsx|.json]
+                   [--top N] [--full-precision] [--scores]
     kaohe validate FRAMEWORK [RESULTS] [--units U] [--events E] [--encoding ENC]
     kaohe explain  FRAMEWORK RESULTS UNIT [--units U] [--events E] [--encoding ENC]
     kaohe convert  SOURCE DEST [--encoding ENC] [--allow-loss]   (by extension: .json, .yaml/.yml, .csv, .xlsx)
@@ -160,7 +161,9 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Se
     return "\n".join(lines)
 
 
-def _cell(value: Any, decimals: Optional[int]) -> str:
+def _cell(value: Any, decimals: Optional[int], full: bool = False) -> str:
+    """A table cell: ``-`` for a missing value; a float with ``decimals`` places, as its round-trip ``repr`` when
+    ``full`` (every digit of the double), else to 6 significant digits."""
     if value is None:
         return "-"
     try:
@@ -173,20 +176,30 @@ def _cell(value: Any, decimals: Optional[int]) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
+        if full:
+            return repr(value)
         if decimals is not None:
             return f"{value:.{decimals}f}"
         return f"{value:.6g}"
     return str(value)
 
 
-def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None) -> str:
-    """The score card's ranked table (``card.table()``) as aligned text."""
-    table = card.table(rounded=rounded)
+def _plural(n: int, word: str, plural: Optional[str] = None) -> str:
+    """``1 indicator``, ``2 indicators``, ``0 categories`` (``plural`` when it is not ``word + "s"``)."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None, scores: bool = False) -> str:
+    """The score card's ranked table (``card.table()``) as aligned text: the published figures (the framework's
+    rounding) or, with ``rounded=False``, every digit (round-trip ``repr``). ``scores`` shows each top-level
+    group's score (on the framework's ``score_scale``) instead of its points."""
+    table = card.table(rounded=rounded, scores=scores)
     if top is not None:
         table = table.head(top)
     rounding = card.framework.to_dict().get("rounding") or {}
     dec_total = rounding.get("total") if rounded else None
     dec_nodes = rounding.get("nodes") if rounded else None
+    full = not rounded
     header = ["rank", "unit", "name", "category", "total", "grade", "rank in category"]
     fixed = {"rank", "name", "category", "total", "grade", "rank_in_category"}
     groups = [c for c in table.columns if c not in fixed]
@@ -195,8 +208,9 @@ def render_card(card: Any, *, rounded: bool = True, top: Optional[int] = None) -
     rows = []
     for unit, rec in table.iterrows():
         row = [_cell(rec["rank"], None), str(unit), _cell(rec["name"], None), _cell(rec["category"], None),
-               _cell(float(rec["total"]), dec_total), _cell(rec["grade"], None), _cell(rec["rank_in_category"], None)]
-        row += [_cell(float(rec[g]), dec_nodes) for g in groups]
+               _cell(float(rec["total"]), dec_total, full), _cell(rec["grade"], None),
+               _cell(rec["rank_in_category"], None)]
+        row += [_cell(float(rec[g]), dec_nodes, full) for g in groups]
         rows.append(row)
     # leave out what says nothing: empty columns (no grading), categories when the framework has none, names
     # when the units have none (the ids were used)
@@ -258,13 +272,13 @@ def _score(args: argparse.Namespace) -> Any:
         raise
 
 
-def _write_card(card: Any, path: str) -> None:
+def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
     try:
         if suffix == ".csv":
-            card.to_csv(path)
+            card.to_csv(path, rounded=rounded, scores=scores)
         elif suffix == ".xlsx":
-            card.to_excel(path)
+            card.to_excel(path, rounded=rounded, scores=scores)
         else:
             card.to_json(path)
     except OSError as exc:
@@ -352,7 +366,9 @@ def _resolve_unit(card: Any, unit: str) -> str:
         return str(by_name[0])
     import difflib
 
-    candidates = difflib.get_close_matches(unit, ids + [n for n in names if n], n=4, cutoff=0.5)
+    # each id or name once: without a units table a unit's name is its id
+    pool = list(dict.fromkeys(ids + [str(n) for n in names if n]))
+    candidates = difflib.get_close_matches(unit, pool, n=4, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in candidates)}?" if candidates else \
         f" (units: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
     raise _input_error(f"unit '{unit}': no such unit id or name in the results{hint}")
@@ -361,11 +377,11 @@ def _resolve_unit(card: Any, unit: str) -> str:
 # -- commands ---------------------------------------------------------------------------------------------
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     card = _score(args)
-    out.write(render_card(card, rounded=not args.full_precision, top=args.top) + "\n")
+    out.write(render_card(card, rounded=not args.full_precision, top=args.top, scores=args.scores) + "\n")
     for w in card.warnings:
         _warn(w)
     if args.out:
-        _write_card(card, args.out)
+        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores)
     return EXIT_OK
 
 
@@ -381,9 +397,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     if fw is not None:
         nodes = fw.nodes
         leaves = int(nodes["is_leaf"].sum())
-        groups = int((~nodes["is_leaf"]).sum()) - 1
-        cats = f", {len(fw.categories)} categories" if fw.categories else ""
-        summary = f"{leaves} indicators in {groups} groups, total {fw.total:g}{cats}"
+        groups = int((~nodes["is_leaf"]).sum()) - 1  # not the root
+        cats = f", {_plural(len(fw.categories), 'category', 'categories')}" if fw.categories else ""
+        where = f" in {_plural(groups, 'group')}" if groups else ", no groups"
+        summary = f"{_plural(leaves, 'indicator')}{where}, total {fw.total:g}{cats}"
     if args.results is None:
         if problems:
             raise _Problems(problems, _inputs(args))
@@ -405,8 +422,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     n_events = len(_kaohe().read_table(args.events, encoding=args.encoding)) if args.events else 0
     for w in card.warnings:
         _warn(w)
-    out.write(f"ok: {summary}; {len(units)} units{f' ({by_cat})' if by_cat else ''} and "
-              f"{n_events if n_events else 'no'} events scored, {len(card.warnings)} warning(s)\n")
+    events = _plural(n_events, "event") if n_events else "no events"
+    out.write(f"ok: {summary}; {_plural(len(units), 'unit')}{f' ({by_cat})' if by_cat else ''} and {events} "
+              f"scored, {_plural(len(card.warnings), 'warning')}\n")
     return EXIT_OK
 
 
@@ -423,7 +441,7 @@ def _table_problems(args: argparse.Namespace) -> List[str]:
         else:
             frame = data.read_table(args.results, encoding=args.encoding)
             if "unit" in frame.columns:
-                ids = list(dict.fromkeys(str(u).strip() for u in frame["unit"]))
+                ids = data.unit_ids(frame)
                 units = data.Units(ids, ids, [""] * len(ids), [True] * len(ids), "")
     except InputError as exc:
         problems.append(str(exc))
@@ -615,7 +633,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "points per leaf, explanations) or .json (everything, full precision)")
     p.add_argument("--top", metavar="N", type=_positive_int, help="print only the first N rows")
     p.add_argument("--full-precision", action="store_true",
-                   help="print full-precision figures instead of the published (rounded) ones")
+                   help="print (and write to a .csv/.xlsx --out file) every digit of each figure (the double's "
+                        "round-trip repr) instead of the published ones, rounded as the framework says")
+    p.add_argument("--scores", action="store_true",
+                   help="show each top-level group's score (its share of its maximum on the framework's "
+                        "score_scale, 0-100 by default) instead of its points, in the printed table and a "
+                        ".csv/.xlsx --out file (.xlsx: also a 'scores' sheet with every node's score)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("validate", help="check a framework (and data) and report every problem",

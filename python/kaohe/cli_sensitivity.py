@@ -34,12 +34,39 @@ def _rank(x: float) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else str(int(x))
 
 
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``a != b`` per unit, where two missing values (no rank, no grade: NaN or None) are the same."""
+    return ~(a.isna() & b.isna()) & (a.isna() | b.isna() | (a != b))
+
+
+def changed_units(table: pd.DataFrame) -> pd.Series:
+    """Per unit of a :func:`kaohe.sensitivity.compare` table: True when its rank or its grade changed (a unit
+    without a grade, or without a rank, before and after has not changed)."""
+    return _differs(table["rank_before"], table["rank_after"]) | _differs(table["grade_before"], table["grade_after"])
+
+
+def _total_text(card: Any) -> Any:
+    """A function giving a total as ``kaohe score`` prints it: published (rounded half-up as the framework's
+    rounding says) at its number of decimals."""
+    decimals = (card.framework.to_dict().get("rounding") or {}).get("total")
+
+    def text(value: Any) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "-"
+        return cli._cell(float(card._core.published(float(value), "total")), decimals)
+
+    return text
+
+
 def cmd_whatif(args: argparse.Namespace, out: TextIO) -> int:
     card = cli._score(args)
     after = card.what_if(args.set, policy=args.policy)
     table = card.compare(after, drivers=args.drivers)
     names = card.units["name"]
-    moved = table[(table["rank_before"] != table["rank_after"]) | (table["grade_before"] != table["grade_after"])]
+    grade_name = {**dict(card.framework._core.grades), **dict(after.framework._core.grades)}
+    total_before, total_after = _total_text(card), _total_text(after)
+    changed = changed_units(table)
+    moved = table[changed]
     rows = table if args.all else moved
     rows = rows.sort_values("rank_after", na_position="last")
     out.write(f"what-if: {', '.join(args.set)} (policy {args.policy})\n")
@@ -48,16 +75,23 @@ def cmd_whatif(args: argparse.Namespace, out: TextIO) -> int:
         body = []
         for uid, r in rows.iterrows():
             crossed = "band" if r["crossed_band"] else ("quota" if r["crossed_quota"] else "")
+            grades = [grade_name.get(g, g) if g else "-" for g in (r["grade_before"], r["grade_after"])]
             body.append([str(uid), str(names.get(uid, "") or ""),
-                         f"{_fmt(r['total_before'])} -> {_fmt(r['total_after'])}",
+                         f"{total_before(r['total_before'])} -> {total_after(r['total_after'])}",
                          f"{_rank(r['rank_before'])} -> {_rank(r['rank_after'])}",
-                         f"{r['grade_before'] or '-'} -> {r['grade_after'] or '-'}", crossed, r["drivers"]])
-        out.write(cli.format_table(["unit", "name", "total", "rank", "grade", "crossed", "drivers"], body,
-                                   [False, False, True, True, False, False, False]) + "\n")
+                         f"{grades[0]} -> {grades[1]}", crossed, r["drivers"]])
+        header = ["unit", "name", "total", "rank", "grade", "crossed", "drivers"]
+        right = [False, False, True, True, False, False, False]
+        if all(row[1] in ("", row[0]) for row in body):  # no units table: the names are the ids
+            header, right, body = header[:1] + header[2:], right[:1] + right[2:], [r[:1] + r[2:] for r in body]
+        out.write(cli.format_table(header, body, right) + "\n")
     for w in after.warnings:
         cli._warn(w)
-    if args.out:
-        table.to_csv(args.out, encoding="utf-8-sig")
+    if args.out:  # ScoreCard.compare's table, with the grades by name as kaohe score writes them
+        named = table.copy()
+        for column in ("grade_before", "grade_after", "band_before", "band_after"):
+            named[column] = [grade_name.get(g, g) if g else g for g in named[column]]
+        named.to_csv(args.out, encoding="utf-8-sig")
     return cli.EXIT_OK
 
 
@@ -151,8 +185,13 @@ def _whatif(p: argparse.ArgumentParser, framework_help: str, results_help: str) 
                    help="a change: rule_of_law=15 (in the node's own terms), rule_of_law=15%% (share of its "
                         "parent), rule_of_law@town=15 (one category), court_rate.rule.target=0.9 (a rule "
                         "parameter); repeat for several")
-    p.add_argument("--policy", choices=("proportional", "explicit", "none"), default="proportional",
-                   help="what the siblings of a re-weighted node do (default: proportional)")
+    from .sensitivity import POLICIES
+
+    p.add_argument("--policy", choices=POLICIES, default="proportional",
+                   help="what the siblings of a re-weighted node do: proportional (the unnamed ones absorb the "
+                        "change; the default), explicit (every sibling named, adding up to the parent), rescale "
+                        "(every sibling named, scaled together to fill the parent) or none (the parent's and the "
+                        "total's maximum change)")
     p.add_argument("--all", action="store_true", help="list every unit, not only those that move")
     p.add_argument("--drivers", metavar="N", type=cli._positive_int, default=3,
                    help="nodes listed as drivers per unit (default 3)")

@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, located
+from .errors import DataError, located, shown
 
 __all__ = ["read_table", "TableLike", "Units", "Results", "Events", "to_units", "to_results", "to_events"]
 
@@ -172,7 +173,7 @@ def _where(frame: pd.DataFrame, label: Any, column: Optional[str], default_sourc
     row = _row_of(frame, label)
     source = _source_of(frame, default_source)
     if row is None and not frame.attrs.get("rows_are_lines"):
-        source = f"{source} (row label {label!r})"
+        source = f"{source} (row label {shown(label)})"
     return {"file": source, "row": row, "column": column}
 
 
@@ -277,6 +278,51 @@ def _text(value: Any) -> str:
 UNIT_COLUMNS = ("id", "name", "category", "in_pool")
 
 
+def unit_id(value: Any, where: Dict[str, Any]) -> str:
+    """A unit id as it was given: text as written (stripped; ``"01"`` stays ``"01"``), a whole number as its
+    digits (``1`` is ``"1"``). A number with a decimal point (``1.0``, as pandas makes of a column of whole
+    numbers with an empty cell) or a true/false value is refused, since its spelling as an id is a guess;
+    ``""`` for a blank cell. ``where`` locates the cell for the error."""
+    if _blank(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        raise located(DataError, f"unit id {shown(value)} is a true/false value, not an id", **where)
+    if isinstance(value, (float, np.floating)):
+        raise located(DataError, f"unit id {shown(value)} is a number with a decimal point, so how it is spelt "
+                      "as an id is a guess ('1', '1.0', '01'?): give unit ids as text (e.g. pd.read_csv(..., "
+                      "dtype=str)) or as whole numbers (int)", **where)
+    return str(value).strip()
+
+
+_NUMERIC_ID = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
+def unit_ids(frame: pd.DataFrame, default: str = "results DataFrame") -> List[str]:
+    """The distinct unit ids of a results table (its ``unit`` column, or its index), in order of first row:
+    the units when no units table is given."""
+    column = frame["unit"] if "unit" in frame.columns else frame.index.to_series()
+    ids: Dict[str, None] = {}
+    for label, value in zip(frame.index, column):
+        where = _where(frame, label, "unit", default)
+        uid = unit_id(value, where)
+        if not uid:
+            raise located(DataError, "unit is empty", **where)
+        ids.setdefault(uid)
+    return list(ids)
+
+
+def _unknown_unit(key: str, units: "Units", where: Dict[str, Any]) -> Exception:
+    """The error for a unit id the units table does not have, with the id it has for the same number (ids are
+    compared as text: '1' is not '01')."""
+    hint = ""
+    if _NUMERIC_ID.match(key):
+        same = [u for u in units.ids if _NUMERIC_ID.match(u) and float(u) == float(key)]
+        if same:
+            hint = (f"; the units table has {', '.join(repr(u) for u in same[:3])}: ids are compared as text, "
+                    f"so write '{key}' the same way in both tables")
+    return located(DataError, f"unknown unit '{key}' (not in the units table{hint})", **where)
+
+
 def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[str, int, None] = None) -> Units:
     """Units from a table with columns ``id, name, category[, in_pool]``."""
     frame = _frame(table, "units", encoding, sheet)
@@ -292,7 +338,7 @@ def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[s
     seen: Dict[str, Any] = {}
     for label, row in frame.iterrows():
         where = _where(frame, label, "id", default)
-        uid = _text(row["id"])
+        uid = unit_id(row["id"], where)
         if not uid:
             raise located(DataError, "unit id is empty", **where)
         if uid in seen:
@@ -325,9 +371,12 @@ def _unit_rows(frame: pd.DataFrame, units: Units, default: str) -> np.ndarray:
     index = units.index
     positions = np.empty(len(frame), dtype=np.int64)
     for i, (label, uid) in enumerate(zip(frame.index, frame["unit"])):
-        key = _text(uid)
+        where = _where(frame, label, "unit", default)
+        key = unit_id(uid, where)
+        if not key:
+            raise located(DataError, "unit is empty", **where)
         if key not in index:
-            raise located(DataError, f"unknown unit '{key}' (not in the units table)", **_where(frame, label, "unit", default))
+            raise _unknown_unit(key, units, where)
         positions[i] = index[key]
     return positions
 
@@ -437,9 +486,9 @@ def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[st
     source = _source_of(frame, default)
     for label, row in frame.iterrows():
         get = lambda col: _text(row[col]) if col in frame.columns else ""  # noqa: E731
-        unit, kind = get("unit"), get("type")
+        unit, kind = unit_id(row["unit"], _where(frame, label, "unit", default)), get("type")
         if unit not in index:
-            raise located(DataError, f"unknown unit '{unit}' (not in the units table)", **_where(frame, label, "unit", default))
+            raise _unknown_unit(unit, units, _where(frame, label, "unit", default))
         if kind not in EVENT_TYPES:
             raise located(DataError, f"unknown event type '{kind}' (known: {', '.join(EVENT_TYPES)})",
                           **_where(frame, label, "type", default))

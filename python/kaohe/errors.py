@@ -61,6 +61,19 @@ class Cancelled(Error, RuntimeError):
     Ctrl-C raises :class:`KeyboardInterrupt` instead."""
 
 
+def shown(value: object) -> str:
+    """``repr`` of a value as the user wrote it: a numpy scalar as the Python value it holds, so that messages
+    say ``2`` and ``'x'``, never ``np.int64(2)`` or ``np.str_('x')``; a tuple or list element-wise."""
+    if isinstance(value, tuple):
+        inner = ", ".join(shown(v) for v in value)
+        return f"({inner}{',' if len(value) == 1 else ''})"
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if type(value).__module__ == "numpy" and getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()  # type: ignore[attr-defined]
+    return repr(value)
+
+
 def located(cls: type, reason: str, *, file: Optional[str] = None, path: Optional[str] = None,
             row: Optional[int] = None, column: Optional[str] = None) -> Error:
     """Build an exception whose message starts with the location, as the C++ engine's messages do."""

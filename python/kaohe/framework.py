@@ -235,9 +235,7 @@ class Framework:
         if self._core.categories:
             raise located(FrameworkError, "this framework has unit categories, so score() needs a units table "
                           "(id, name, category)", file=self._core.source or None)
-        from .data import _frame
+        from .data import _frame, unit_ids
 
-        frame = _frame(results, "results", encoding, None)
-        ids = frame["unit"] if "unit" in frame.columns else frame.index.to_series()
-        unique = list(dict.fromkeys(str(u).strip() for u in ids))
+        unique = unit_ids(_frame(results, "results", encoding, None))
         return Units(unique, unique, [""] * len(unique), [True] * len(unique), "")

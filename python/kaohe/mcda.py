@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core
-from .errors import DataError
+from .errors import DataError, shown
 
 __all__ = ["entropy_weights", "critic_weights", "std_weights", "merec_weights", "equal_weights", "combine_weights",
            "normalise", "topsis", "vikor", "weighted_sum", "weighted_product", "rank", "spearman",
@@ -102,7 +102,7 @@ def _types(types: TypesLike, m: _Matrix, required: bool) -> List[int]:
         else:
             key = t
         if key not in _TYPE_CODES:
-            raise DataError(f"criterion type {j + 1} is {t!r}; use 1 or 'benefit', -1 or 'cost'")
+            raise DataError(f"criterion type {j + 1} is {shown(t)}; use 1 or 'benefit', -1 or 'cost'")
         out.append(_TYPE_CODES[key])
     if len(out) != m.shape[1]:
         raise DataError(f"{len(out)} criterion types given for {m.shape[1]} criteria")

@@ -180,20 +180,27 @@ class ScoreCard:
             handle.write(text)
         return None
 
-    def to_csv(self, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8-sig") -> None:
-        """The ranked table as CSV. The default encoding writes a BOM so that Excel on Chinese Windows opens
-        the names correctly; pass ``encoding="utf-8"`` or ``"gb18030"`` to choose."""
-        self.table().to_csv(path, encoding=encoding)
+    def to_csv(self, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8-sig", rounded: bool = True,
+               scores: bool = False) -> None:
+        """The ranked table (:meth:`table`) as CSV. The default encoding writes a BOM so that Excel on Chinese
+        Windows opens the names correctly; pass ``encoding="utf-8"`` or ``"gb18030"`` to choose. ``rounded=False``
+        writes every figure at full precision (each double's round-trip digits); ``scores=True`` gives the
+        top-level groups' scores instead of their points, as :meth:`table` does."""
+        self.table(rounded=rounded, scores=scores).to_csv(path, encoding=encoding)
 
-    def to_excel(self, path: Union[str, "os.PathLike[str]"]) -> None:
-        """The ranked table, points per leaf and explanations in one workbook (needs openpyxl)."""
+    def to_excel(self, path: Union[str, "os.PathLike[str]"], *, rounded: bool = True, scores: bool = False) -> None:
+        """The ranked table, points per leaf and explanations in one workbook (needs openpyxl). ``rounded`` and
+        ``scores`` choose the ranked table's figures as in :meth:`to_csv`; ``scores=True`` also adds a
+        ``scores`` sheet with every node's score (:attr:`scores`, full precision, as the points sheet is)."""
         try:
             import openpyxl  # noqa: F401
         except ImportError:  # pragma: no cover
             raise ImportError("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'") from None
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            self.table().to_excel(writer, sheet_name="ranking")
+            self.table(rounded=rounded, scores=scores).to_excel(writer, sheet_name="ranking")
             self.points.to_excel(writer, sheet_name="points")
+            if scores:
+                self.scores.to_excel(writer, sheet_name="scores")
             lines = [dict(unit=u, **row) for u in self._units.ids for row in self.explain_frame(u).to_dict("records")]
             pd.DataFrame(lines).to_excel(writer, sheet_name="explanations", index=False)
 

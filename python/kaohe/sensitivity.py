@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core
-from .errors import FrameworkError
+from .errors import FrameworkError, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     from .framework import Framework
@@ -88,7 +88,7 @@ def _uncertain_rows(weights: Uncertain) -> List[Tuple[str, str, float, float]]:
         if isinstance(w, str):
             w = Dirichlet(w)
         if not isinstance(w, (Dirichlet, Uniform)):
-            raise TypeError(f"uncertain weights must be kaohe.Dirichlet, kaohe.Uniform or node ids, got {w!r}")
+            raise TypeError(f"uncertain weights must be kaohe.Dirichlet, kaohe.Uniform or node ids, got {shown(w)}")
         rows.append(w._row())
     return rows
 
@@ -157,7 +157,7 @@ def parse_changes(changes: Changes, *, unit: str = "own"
     in ``%`` is always a percentage of the parent.
     """
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {shown(unit)}")
     if isinstance(changes, pd.Series):
         items = [(k, v) for k, v in changes.items()]
     elif isinstance(changes, Mapping):
@@ -168,7 +168,7 @@ def parse_changes(changes: Changes, *, unit: str = "own"
         items = []
         for text in changes:
             if not isinstance(text, str) or "=" not in text:
-                raise FrameworkError(f"change {text!r}: expected NODE=VALUE (e.g. rule_of_law=15, rule_of_law=15%, "
+                raise FrameworkError(f"change {shown(text)}: expected NODE=VALUE (e.g. rule_of_law=15, rule_of_law=15%, "
                                      "court_rate.rule.target=0.9), or pass a dict or a pandas Series",
                                      reason="expected NODE=VALUE")
             key, value = text.split("=", 1)
@@ -188,7 +188,7 @@ def parse_changes(changes: Changes, *, unit: str = "own"
             continue
         weight = _WEIGHT_KEY.match(key)
         if not weight:
-            raise FrameworkError(f"change {key!r}: expected NODE, NODE@CATEGORY or NODE.rule.PARAMETER",
+            raise FrameworkError(f"change {shown(key)}: expected NODE, NODE@CATEGORY or NODE.rule.PARAMETER",
                                  path=key, reason="malformed change key")
         this_unit = unit
         if isinstance(value, str):
@@ -197,12 +197,12 @@ def parse_changes(changes: Changes, *, unit: str = "own"
             try:
                 value = float(text[:-1] if percent else text)
             except ValueError:
-                raise FrameworkError(f"change {key}={value!r}: the weight must be a number, or a percentage such "
+                raise FrameworkError(f"change {key}={shown(value)}: the weight must be a number, or a percentage such "
                                      "as 15%", path=key, reason="not a number") from None
             if percent:
                 this_unit = "percent"
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating, np.integer)):
-            raise FrameworkError(f"change {key}={value!r}: the weight must be a number", path=key,
+            raise FrameworkError(f"change {key}={shown(value)}: the weight must be a number", path=key,
                                  reason="not a number")
         number = float(value)
         if not np.isfinite(number) or number < 0:
@@ -266,7 +266,7 @@ def with_weights(framework: "Framework", weights: Changes, *, level: Optional[st
     from .framework import Framework
 
     if policy not in POLICIES:
-        raise FrameworkError(f"unknown renormalisation policy {policy!r} (known: {', '.join(POLICIES)})",
+        raise FrameworkError(f"unknown renormalisation policy {shown(policy)} (known: {', '.join(POLICIES)})",
                              reason="unknown policy")
     rows, rules = parse_changes(weights, unit=unit)
     if rules:
@@ -357,7 +357,7 @@ def what_if(card: "ScoreCard", changes: Changes, *, policy: str = "proportional"
     from .scorecard import ScoreCard
 
     if policy not in POLICIES:
-        raise FrameworkError(f"unknown renormalisation policy {policy!r} (known: {', '.join(POLICIES)})",
+        raise FrameworkError(f"unknown renormalisation policy {shown(policy)} (known: {', '.join(POLICIES)})",
                              reason="unknown policy")
     weights, rules = parse_changes(changes, unit=unit)
     base = card

@@ -88,8 +88,12 @@ def test_score_top_and_full_precision(capsys, card):
     assert code == 0
     body = out.splitlines()[2:]
     assert len(body) == 3
-    full = card.table(rounded=False)["total"].iloc[0]
-    assert f"{full:.6g}" in body[0]
+    full = card.table(rounded=False).iloc[0]
+    cells = body[0].split()
+    # every digit of the double (round-trip repr), not 6 significant digits, for the total and the groups
+    assert repr(float(full["total"])) in cells and float(repr(float(full["total"]))) == full["total"]
+    assert repr(float(full["依法行政"])) in cells
+    assert f"{full['total']:.6g}" not in cells
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])

@@ -33,8 +33,10 @@ def test_whatif_lists_the_units_that_move(capsys, card, tmp_path):
     code, out, _ = run(capsys, "whatif", FRAMEWORK, *DATA, "--set", "rule_of_law=15", "--out", out_csv)
     assert code == 0
     expected = card.compare(card.what_if({"rule_of_law": 15}))
-    moved = expected[(expected["rank_before"] != expected["rank_after"]) |
-                     (expected["grade_before"] != expected["grade_after"])]
+    # a unit without a rank before and after (outside every pool) has not moved
+    rank_moved = ((expected["rank_before"] != expected["rank_after"]) &
+                  ~(expected["rank_before"].isna() & expected["rank_after"].isna()))
+    moved = expected[rank_moved | (expected["grade_before"] != expected["grade_after"])]
     assert f"{len(moved)} of {len(expected)} units change rank or grade" in out
     first = moved.sort_values("rank_after").index[0]
     assert first in out
