@@ -28,8 +28,8 @@ from .errors import DataError, FrameworkError, located
 __all__ = ["framework_from_table", "framework_to_table", "write_table", "META_KEYS", "RULE_TYPES"]
 
 #: Top-level framework keys a table takes from ``**meta``, ``DataFrame.attrs["meta"]`` or an XLSX ``meta`` sheet.
-META_KEYS = ("kaohe", "id", "name", "total", "categories", "grading", "adjustments", "vetoes", "ranking",
-             "rounding", "root")
+META_KEYS = ("kaohe", "id", "name", "total", "score_scale", "categories", "grading", "adjustments", "vetoes",
+             "ranking", "rounding", "root")
 #: Rule types of docs/formats.md (checked here so that a typo names its table row).
 RULE_TYPES = ("threshold", "lookup", "completion", "linear", "shortfall", "bands", "efficacy", "rank",
               "deduction", "bonus", "trimmed_mean", "manual", "normalise")
@@ -74,9 +74,9 @@ def framework_from_table(table: TableLike, *, encoding: Optional[str] = None, sh
     sheet : str or int, optional
         Worksheet of a workbook. By default the first sheet that is not named ``meta``.
     **meta
-        Top-level keys of the framework: ``id``, ``name``, ``total``, ``categories``, ``grading``,
-        ``adjustments``, ``vetoes``, ``ranking``, ``rounding``, and ``root`` (the root node's own ``id``,
-        ``name``, ``note``, ``aggregation``, ``renormalise``, ``missing``; default id ``"root"``). They are
+        Top-level keys of the framework: ``id``, ``name``, ``total``, ``score_scale``, ``categories``,
+        ``grading``, ``adjustments``, ``vetoes``, ``ranking``, ``rounding``, and ``root`` (the root node's own
+        ``id``, ``name``, ``note``, ``aggregation``, ``renormalise``, ``missing``; default id ``"root"``). They are
         read, in increasing precedence, from a workbook's sheet named ``meta`` (columns ``key``, ``value``;
         each value is JSON, except that ``id`` and ``name`` may be plain text), from ``table.attrs["meta"]``
         of a DataFrame (as :func:`framework_to_table` sets it), and from these keyword arguments.
@@ -856,12 +856,22 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     if suffix not in (".xlsx", ".xlsm"):
         raise located(FrameworkError, f"unsupported table format '{suffix or name}': use .csv or .xlsx", file=name)
     meta = table.attrs.get("meta") or {}
-    rows = [{"key": key, "value": value if key in ("id", "name") and isinstance(value, str) and not value.startswith('"')
+    rows = [{"key": key, "value": value if key in ("id", "name") and _plain_cell(value)
              else json.dumps(value, ensure_ascii=False)} for key, value in meta.items()]
     with pd.ExcelWriter(name, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="indicators", index=False)
         if rows:
             pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name="meta", index=False)
+        for sheet in writer.sheets.values():
+            for line in sheet.iter_rows():
+                for cell in line:
+                    if cell.data_type == "f":  # text such as a note "=…": openpyxl made it a formula, which reads
+                        cell.data_type = "s"   # back empty (it has no computed value); keep it text
+
+
+def _plain_cell(value: Any) -> bool:
+    """Whether the meta sheet may write ``value`` as plain text: the reader takes it back unchanged."""
+    return isinstance(value, str) and value != "" and value == value.strip() and not value.startswith('"')
 
 
 # =========================================================================================================

@@ -195,3 +195,33 @@ def test_the_example_in_docs_formats_md_reads(repo_root, tmp_path):
     assert court["rule"]["input"] == {"ratio": ["court_attended", "court_required"], "scale": 100}
     assert groups[1]["children"][0]["applies_to"] == ["dept"]
     assert groups[1]["children"][0]["rule"]["zero_at"] == 70  # the YAML flow mapping
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path):
+    doc = _two_groups("=甲", "乙")
+    doc["name"] = "=SUM(A1)"
+    doc["root"]["children"][0]["children"][0]["note"] = "=1+1"
+    fw = kaohe.Framework.from_dict(doc)
+    path = tmp_path / "t.xlsx"
+    write_table(fw.to_table(), path)
+    assert kaohe.Framework.load(path).to_dict() == fw.to_dict()  # before: the formulas read back empty
+
+
+def test_names_with_surrounding_spaces_survive_the_meta_sheet(tmp_path):
+    doc = _two_groups("甲", "乙")
+    doc.update(id=" 带空格 ", name="")
+    fw = kaohe.Framework.from_dict(doc)
+    path = tmp_path / "t.xlsx"
+    write_table(fw.to_table(), path)
+    assert kaohe.Framework.load(path).to_dict() == fw.to_dict()  # before: written as plain text, read back stripped
+
+
+def test_score_scale_survives_a_workbook(tmp_path):
+    """The meta sheet carries score_scale (before: 'unknown top-level key' when reading the workbook back)."""
+    doc = _two_groups("甲", "乙")
+    doc.update(total=100, score_scale=1)
+    fw = kaohe.Framework.from_dict(doc)
+    path = tmp_path / "t.xlsx"
+    write_table(fw.to_table(), path)
+    again = kaohe.Framework.load(path)
+    assert again.score_scale == 1.0 and again.to_dict() == fw.to_dict()
