@@ -221,12 +221,14 @@ def test_csv_table_without_meta_has_no_categories(district, tmp_path):
     write_table(asem.to_table(), path)
     plain = kaohe.Framework.load(path)
     assert plain.categories == {} and plain.id == ""
-    assert plain.to_dict()["root"]["children"] == asem.to_dict()["root"]["children"]
+    assert plain.to_dict()["root"] == asem.to_dict()["root"]  # the root's attributes too, in root_<key> columns
 
 
 def test_dataframe_table_uses_its_attrs_meta(district):
     table = district.to_table()
-    assert set(table.attrs["meta"]) >= {"id", "name", "total", "categories", "grading", "root"}
+    assert set(table.attrs["meta"]) >= {"id", "name", "total", "categories", "grading"}
+    assert "root" not in table.attrs["meta"]  # the root's id and name are in columns
+    assert set(table["root_id"]) == {"district"} and set(table["root_name"]) == {district.to_dict()["root"]["name"]}
     table.attrs["meta"]["name"] = "来自attrs"
     assert kaohe.Framework.from_table(table).name == "来自attrs"
     assert kaohe.Framework.from_table(table, name="kw").name == "kw"

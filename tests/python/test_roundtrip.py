@@ -70,7 +70,7 @@ def test_asem_table_states_relative_group_weights(asem_files):
     assert (table["weight"] == 1.0).all()
     assert (table["level1_weight"] == 1.0).all() and (table["level2_weight"] == 1.0).all()
     assert set(table["level1_aggregation"]) == {"geometric"}
-    assert table.attrs["meta"]["root"]["aggregation"] == "geometric"
+    assert set(table["root_aggregation"]) == {"geometric"} and "root" not in table.attrs["meta"]
     assert kaohe.Framework.from_table(table).to_dict() == fw.to_dict()
 
 
@@ -225,3 +225,29 @@ def test_score_scale_survives_a_workbook(tmp_path):
     write_table(fw.to_table(), path)
     again = kaohe.Framework.load(path)
     assert again.score_scale == 1.0 and again.to_dict() == fw.to_dict()
+
+
+def test_root_attributes_are_columns_and_the_rare_rest_stays_in_meta(tmp_path):
+    doc = _two_groups("甲", "乙")
+    doc.update(name="框架", score_scale=1)
+    doc["root"].update(name="", aggregation="geometric", note="根 note")
+    before = json.dumps(doc, sort_keys=True)
+    table = framework_to_table(doc)
+    assert json.dumps(doc, sort_keys=True) == before  # the input is not modified
+    assert [c for c in table.columns if c.startswith("root_")] == ["root_id", "root_note", "root_aggregation"]
+    assert set(table["root_aggregation"]) == {"geometric"}
+    # an empty root name: a blank cell would read as "not stated" and the reader would use the framework's name
+    assert table.attrs["meta"]["root"] == {"name": ""}
+    path = tmp_path / "t.xlsx"
+    write_table(table, path)
+    assert kaohe.Framework.load(path).to_dict() == kaohe.Framework.from_dict(doc).to_dict()
+
+
+def test_a_geometric_root_survives_a_csv_file(tmp_path):
+    """Before: the CSV file lost `aggregation: geometric`, and the table read back scored an arithmetic mean."""
+    doc = _two_groups("甲", "乙")
+    doc["root"]["aggregation"] = "geometric"
+    fw = kaohe.Framework.from_dict(doc)
+    path = tmp_path / "t.csv"
+    write_table(fw.to_table(), path)
+    assert kaohe.Framework.load(path).to_dict() == fw.to_dict()
