@@ -5,9 +5,9 @@ file, the framework path or table row/column, and the reason. The same facts are
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
-__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError", "Cancelled"]
+__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError", "Cancelled", "LossWarning"]
 
 
 class Error(Exception):
@@ -59,6 +59,16 @@ class InternalError(Error, RuntimeError):
 class Cancelled(Error, RuntimeError):
     """A long study (Monte Carlo, Sobol) stopped because its progress callback returned False.
     Ctrl-C raises :class:`KeyboardInterrupt` instead."""
+
+
+class LossWarning(UserWarning):
+    """A file was written without some of the framework's keys, because its format cannot hold them and the
+    caller allowed it (``write_table(..., allow_loss=True)``). ``lost`` lists the keys (``"categories"``,
+    ``"root.name"`` …); the message names the file too."""
+
+    def __init__(self, message: str, lost: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.lost: List[str] = list(lost)
 
 
 def located(cls: type, reason: str, *, file: Optional[str] = None, path: Optional[str] = None,

@@ -13,19 +13,21 @@ framework; :func:`write_table` saves a table as CSV or as an XLSX workbook with 
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
 from .data import TableLike, parse_cell, read_table
-from .errors import DataError, FrameworkError, located
+from .errors import DataError, FrameworkError, LossWarning, located
 
-__all__ = ["framework_from_table", "framework_to_table", "write_table", "META_KEYS", "RULE_TYPES"]
+__all__ = ["framework_from_table", "framework_to_table", "write_table", "lost_in_csv", "META_KEYS", "RULE_TYPES"]
 
 #: Top-level framework keys a table takes from ``**meta``, ``DataFrame.attrs["meta"]`` or an XLSX ``meta`` sheet.
 META_KEYS = ("kaohe", "id", "name", "total", "score_scale", "categories", "grading", "adjustments", "vetoes",
@@ -738,7 +740,7 @@ def framework_to_table(framework: Mapping[str, Any]) -> pd.DataFrame:
         it is ``"root"``, ``root_name`` unless it is empty, the others when set). ``attrs["meta"]`` holds the
         top-level keys, and ``root`` for the rare root attribute no cell can state (text with leading or
         trailing spaces, an empty root name when the framework has a name); :func:`write_table` puts them in a
-        workbook's ``meta`` sheet.
+        workbook's ``meta`` sheet, and :func:`lost_in_csv` names those a CSV file cannot hold.
 
     Raises
     ------
@@ -919,7 +921,45 @@ def _input_text(leaf: Mapping[str, Any]) -> str:
     return _json_text(value if isinstance(value, Mapping) else {"item": value})
 
 
-def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8") -> None:
+def lost_in_csv(table: pd.DataFrame) -> List[str]:
+    """The keys of a framework that a CSV file of this table would lose, in document order.
+
+    A CSV file holds the rows: the tree, with the root's own attributes in ``root_<key>`` columns. It cannot hold
+    the framework's top-level keys, which a table carries in ``table.attrs["meta"]`` (as
+    :func:`framework_to_table` sets it) and a workbook in its ``meta`` sheet.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table in the layout of :func:`framework_from_table` (e.g. ``Framework.to_table()``).
+
+    Returns
+    -------
+    list of str
+        Each top-level key whose value differs from what a table read without it gets (``total`` other than 100,
+        a non-empty ``categories`` …), then ``root.<key>`` for each root attribute that no cell can state
+        (``meta["root"]``). Empty when the CSV file alone reads back to the same framework.
+    """
+    meta = table.attrs.get("meta") or {}
+    defaults = _top_level_defaults()
+    lost = [key for key, value in meta.items()
+            if key not in ("root", "kaohe") and value not in ({}, [], None) and value != defaults.get(key)]
+    return lost + [f"root.{key}" for key in (meta.get("root") or {})]
+
+
+@functools.lru_cache(maxsize=1)
+def _top_level_defaults() -> Dict[str, Any]:
+    """Each top-level key as the engine writes it for a framework that does not state it."""
+    from . import _core
+
+    bare = {"kaohe": 1, "root": {"id": "root", "children": [{"id": "x", "rule": {"type": "manual"}}]}}
+    written = json.loads(_core.Framework.from_json(json.dumps(bare), "<defaults>").to_json())
+    written.setdefault("score_scale", 100.0)  # written only when it is not the default
+    return {k: v for k, v in written.items() if k not in ("kaohe", "root")}
+
+
+def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8",
+                allow_loss: bool = False) -> None:
     """Save a flat indicator table as ``.csv`` or ``.xlsx``.
 
     Parameters
@@ -930,14 +970,33 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
         ``.xlsx``/``.xlsm``: the rows go to a sheet ``indicators`` and ``table.attrs["meta"]`` to a sheet
         ``meta`` (columns ``key``, ``value``; JSON values, plain text for ``id`` and ``name``), so the workbook
         alone rebuilds the framework. ``.csv``: the rows only (the root's attributes are in their ``root_<key>``
-        columns); pass the top-level keys to ``from_table`` as keyword arguments.
+        columns); see ``allow_loss``.
     encoding : str
         Encoding of a CSV file (default UTF-8; ``"utf-8-sig"`` or ``"gb18030"`` for Excel on Chinese Windows).
+    allow_loss : bool
+        A CSV file cannot hold the framework's top-level keys (:func:`lost_in_csv`). By default writing one that
+        would lose any is an error naming them; with ``allow_loss=True`` the rows are written and a
+        :class:`kaohe.errors.LossWarning` names what was left out (give it to ``from_table`` as keyword arguments
+        to read the file back).
+
+    Raises
+    ------
+    FrameworkError
+        For an unsupported extension, or a CSV file that would lose keys (without ``allow_loss``); the message
+        names the file and every key lost.
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix == ".csv":
+        lost = lost_in_csv(table)
+        if lost and not allow_loss:
+            raise located(FrameworkError, f"a CSV file cannot hold the framework's {', '.join(lost)} (only a "
+                          "workbook's 'meta' sheet can); write .xlsx, or pass allow_loss=True and give them to "
+                          "from_table(...) as keyword arguments when reading the file", file=name)
         table.to_csv(name, index=False, encoding=encoding)
+        if lost:
+            warnings.warn(LossWarning(f"{name}: written without the framework's {', '.join(lost)}; give them to "
+                                      "from_table(...) as keyword arguments to read it back", lost), stacklevel=2)
         return
     if suffix not in (".xlsx", ".xlsm"):
         raise located(FrameworkError, f"unsupported table format '{suffix or name}': use .csv or .xlsx", file=name)

@@ -348,6 +348,9 @@ CASES = [
     C(FrameworkError, lambda e: kaohe.Framework.load(e.table(lambda r: add_column(r, "root_points", "100"))),
       ["t.csv: row 1: column 'root_points'", "unknown column 'root_points'", "root_<key>"],
       id="table-root-unknown-column"),
+    C(FrameworkError, lambda e: write_table(kaohe.Framework.load(e.files["framework"]).to_table(), e.tmp / "d.csv"),
+      ["d.csv", "a CSV file cannot hold the framework's id, name, categories, adjustments, vetoes, grading, "
+                "rounding (only a workbook's 'meta' sheet can)", "allow_loss=True"], id="table-csv-would-lose-keys"),
 ]
 
 
