@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import warnings
-import math
-import random
 
 import pandas as pd
 import pytest
@@ -12,7 +10,7 @@ import pytest
 import kaohe
 from kaohe.errors import FrameworkError, LossWarning
 from kaohe.tables import framework_to_table, lost_in_csv, write_table
-from conftest import assert_same_scores
+from conftest import assert_same_scores, random_framework
 
 
 def test_yaml_json_table_gives_bit_identical_scores(district, district_card, score_district, tmp_path):
@@ -76,43 +74,9 @@ def test_asem_table_states_relative_group_weights(asem_files):
     assert kaohe.Framework.from_table(table).to_dict() == fw.to_dict()
 
 
-def _random_framework(seed: int) -> dict:
-    """A random 1-3 level tree with decimal points (which do not add up exactly in binary)."""
-    rng = random.Random(seed)
-    counter = iter(range(1, 10_000))
-
-    def node(depth: int) -> dict:
-        n = next(counter)
-        if depth == 3 or (depth > 1 and rng.random() < 0.4):
-            rule = rng.choice([{"type": "completion", "target": 100}, {"type": "manual"},
-                               {"type": "linear", "zero_at": 100, "full_at": 0},
-                               {"type": "rank", "scoring": "proportional", "direction": "lower"}])
-            leaf = {"id": f"n{n}", "name": f"指标{n}", "points": round(rng.uniform(0.1, 5), rng.choice([1, 2])),
-                    "rule": rule}
-            if rule["type"] != "manual" and rng.random() < 0.3:
-                leaf["rule"] = dict(rule, input={"ratio": [f"a{n}", f"b{n}"], "scale": 100})
-            if rng.random() < 0.2:
-                leaf["missing"] = "zero"
-            return leaf
-        children = [node(depth + 1) for _ in range(rng.randint(1, 4))]
-        group = {"id": f"n{n}", "name": f"组{n}", "children": children,
-                 "points": float(f"{math.fsum(c['points'] for c in children):.12g}")}
-        if all("rule" in c for c in children) and rng.random() < 0.3:  # rescaling leaves only
-            group["points"] = round(group["points"] * 2, 3)
-            group["renormalise"] = True
-        if rng.random() < 0.2:
-            group["note"] = "说明, with a comma"
-        return group
-
-    top = [node(1) for _ in range(rng.randint(2, 5))]
-    total = float(f"{math.fsum(c['points'] for c in top):.12g}")
-    return {"kaohe": 1, "id": f"random-{seed}", "total": total,
-            "root": {"id": "root", "name": "总分", "children": top}}
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_random_frameworks_survive_the_table(seed, tmp_path):
-    fw = kaohe.Framework.from_dict(_random_framework(seed))
+    fw = kaohe.Framework.from_dict(random_framework(seed))
     table = fw.to_table()
     assert kaohe.Framework.from_table(table).to_dict() == fw.to_dict()
     for suffix in (".csv", ".xlsx"):
