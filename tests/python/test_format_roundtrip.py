@@ -266,3 +266,22 @@ def test_hdi_to_csv_names_each_key_and_keeps_the_geometric_root(tmp_path, capsys
     assert alone["root"]["aggregation"] == "geometric" and alone["root"]["note"].startswith("UNDP")
     assert alone["total"] == 100 and "score_scale" not in alone  # the defaults: exactly what was named lost
 
+
+
+def test_the_worked_example_in_docs_formats_md_is_what_kaohe_prints(repo_root, tmp_path, monkeypatch, capsys):
+    text = (repo_root / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = text.split("## Lossless conversions", 1)[1]
+    console = section.split("```console\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hdi.json").write_bytes((DATA / "hdi" / "framework.json").read_bytes())
+    printed = []
+    for line in console.splitlines():
+        if line.startswith("$ kaohe "):
+            cli.main(line[len("$ kaohe "):].split())
+            printed.append(line)
+            printed.extend(capsys.readouterr().err.splitlines())
+    assert printed == console.splitlines()
+    table = section.split("```csv\n", 1)[1].split("```", 1)[0].splitlines()
+    cli.main(["convert", str(DATA / "geometric_root" / "framework.json"), "tree.csv"])
+    written = (tmp_path / "tree.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table == written[:2]
