@@ -484,29 +484,37 @@ def _first_difference(a: Any, b: Any, path: str = "$") -> Optional[str]:
     return None if a == b else path
 
 
-def _write_framework(fw: Any, path: str) -> None:
+def _framework_table(fw: Any, source: str, dest: str) -> Any:
+    """The framework as a flat table; what the layout cannot hold (e.g. a node without a name) names DEST."""
+    from .errors import FrameworkError, located
+
+    try:
+        return fw.to_table()
+    except FrameworkError as exc:
+        raise located(FrameworkError, f"{source} cannot be written as a flat table: {exc.reason}", file=dest,
+                      path=exc.path) from None
+
+
+def _write_framework(fw: Any, table: Any, path: str) -> None:
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".json":
         fw.to_json(path)
     elif suffix in (".yaml", ".yml"):
         fw.to_yaml(path)
     else:
-        table = fw.to_table()
+        import warnings
+
+        from .errors import LossWarning
+        from .tables import write_table
+
         if suffix == ".xlsx":
             try:
                 import openpyxl  # noqa: F401
             except ImportError:
                 raise _input_error("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=path) from None
-        try:
-            from .tables import write_table
-        except ImportError:  # pragma: no cover - tables.py provides it
-            write_table = None
-        if write_table is not None:
-            write_table(table, path, encoding="utf-8-sig")  # xlsx: rows and a 'meta' sheet
-        elif suffix == ".csv":  # pragma: no cover
-            table.to_csv(path, encoding="utf-8-sig", index=False)
-        else:  # pragma: no cover
-            table.to_excel(path, index=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LossWarning)  # cmd_convert has checked --allow-loss and names the keys
+            write_table(table, path, encoding="utf-8-sig", allow_loss=True)  # xlsx: rows and a 'meta' sheet
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
@@ -515,33 +523,43 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     fw = _load_framework(args.source, encoding=args.encoding)
     dest = args.dest
     base, suffix = os.path.splitext(dest)
+    table = _framework_table(fw, args.source, dest) if suffix.lower() in (".csv", ".xlsx") else None
+    lost: List[str] = []
+    if suffix.lower() == ".csv":
+        from .tables import lost_in_csv
+
+        lost = lost_in_csv(table)
+        if lost and not args.allow_loss:  # refused before anything is written
+            raise _input_error(
+                f"a CSV file cannot hold {', '.join(lost)} of {args.source}: it holds the indicator rows and the "
+                "root's root_<key> columns only. Write an .xlsx workbook instead (its 'meta' sheet keeps them), or "
+                "pass --allow-loss to write the rows anyway", file=dest)
     temp = f"{base}.kaohe-{os.getpid()}.tmp{suffix}"  # same folder and extension: renamed into place when verified
+    alone = None
     try:
         try:
-            _write_framework(fw, temp)
+            _write_framework(fw, table, temp)
         except OSError as exc:
             raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
-        # verify: the written file must read back to the same framework
+        # Verify: the written file must read back to the same framework; when keys were knowingly left out, it
+        # must do so once they are given back, so that nothing else is lost.
         original = fw.to_dict()
         try:
-            again = _load_framework(temp).to_dict()
-            where = _first_difference(original, again)
+            if lost:
+                again = _kaohe().Framework.from_table(temp, **table.attrs["meta"])
+            else:
+                again = _load_framework(temp)
+            where = _first_difference(original, again.to_dict())
             problem = f"{where} differs" if where else None
         except InputError as exc:
             problem = f"it does not read back ({exc.reason or exc})"
         if problem is not None:
-            if suffix.lower() == ".csv":
-                lost = [k for k, v in original.items() if k not in ("kaohe", "root") and v not in ({}, [], None)
-                        and not (k == "total" and v == 100)]
-                if not args.allow_loss:
-                    raise _input_error(
-                        "a CSV table holds only the indicator rows, so the framework's top-level keys ("
-                        f"{', '.join(lost)}) would be lost and {problem}. Write an .xlsx workbook instead (its "
-                        "'meta' sheet keeps them), or pass --allow-loss to write the rows anyway", file=dest)
-                _warn(f"{dest}: written without the framework's top-level keys ({', '.join(lost)}); {problem}. "
-                      "Give them to Framework.from_table(...) as keyword arguments to read it back")
-            else:
-                raise InternalError(f"{dest}: the converted framework does not read back the same: {problem}")
+            raise InternalError(f"{dest}: the converted framework does not read back the same: {problem}")
+        if lost:
+            try:
+                _load_framework(temp)
+            except InputError as exc:
+                alone = exc.reason or str(exc)
         try:
             os.replace(temp, dest)
         except OSError as exc:
@@ -549,6 +567,10 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if os.path.exists(temp):
             os.remove(temp)
+    if lost:
+        _warn(f"{dest}: written without {', '.join(lost)} of {args.source}, which a CSV file cannot hold"
+              + (f"; on its own it does not read ({alone})" if alone else "")
+              + ". Give them to Framework.from_table(...) as keyword arguments to read it back, or convert to .xlsx")
     _note(f"wrote {dest}")
     return EXIT_OK
 
@@ -668,8 +690,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("convert", help="convert a framework between formats", formatter_class=fmt, epilog=EPILOG,
                        description="Read the framework SOURCE and write it as DEST; the formats follow the "
                                    "extensions: .json, .yaml/.yml, or a flat indicator table .csv/.xlsx. SOURCE is "
-                                   "validated, and DEST is written only if it reads back to the same framework "
-                                   "(a .csv table cannot hold the top-level keys: use .xlsx, or --allow-loss).")
+                                   "validated, and DEST is written only if it reads back to the same framework. "
+                                   "A .csv table cannot hold the framework's top-level keys (id, name, total, "
+                                   "score_scale, categories, grading ...): converting one that has any is refused, "
+                                   "naming them; use .xlsx, or --allow-loss.")
     p.add_argument("source", metavar="SOURCE", type=_extension(FRAMEWORK_SUFFIXES, "framework"),
                    help="framework to read")
     p.add_argument("dest", metavar="DEST", type=_extension(FRAMEWORK_SUFFIXES, "destination"),
@@ -677,7 +701,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", metavar="ENC", help="encoding of SOURCE (default: UTF-8; CSV tables are detected)")
     p.add_argument("--allow-loss", action="store_true",
                    help="write a .csv table even though it cannot hold the framework's top-level keys (id, name, "
-                        "categories, grading, adjustments ...); without it such a conversion is refused")
+                        "total, score_scale, categories, grading, adjustments ...), with a warning naming those left "
+                        "out; without it such a conversion is refused")
     p.set_defaults(func=cmd_convert)
     return parser
 

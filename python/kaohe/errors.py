@@ -5,9 +5,9 @@ file, the framework path or table row/column, and the reason. The same facts are
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
-__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError", "Cancelled"]
+__all__ = ["Error", "InputError", "FrameworkError", "DataError", "InternalError", "Cancelled", "LossWarning"]
 
 
 class Error(Exception):
@@ -72,6 +72,16 @@ def shown(value: object) -> str:
     if type(value).__module__ == "numpy" and getattr(value, "shape", None) == () and hasattr(value, "item"):
         value = value.item()  # type: ignore[attr-defined]
     return repr(value)
+
+
+class LossWarning(UserWarning):
+    """A file was written without some of the framework's keys, because its format cannot hold them and the
+    caller allowed it (``write_table(..., allow_loss=True)``). ``lost`` lists the keys (``"categories"``,
+    ``"root.name"`` …); the message names the file too."""
+
+    def __init__(self, message: str, lost: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.lost: List[str] = list(lost)
 
 
 def located(cls: type, reason: str, *, file: Optional[str] = None, path: Optional[str] = None,

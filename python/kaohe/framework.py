@@ -128,7 +128,10 @@ class Framework:
         return None
 
     def to_table(self) -> pd.DataFrame:
-        """The framework as a flat indicator table (the layout :meth:`from_table` reads)."""
+        """The framework as a flat indicator table (the layout :meth:`from_table` reads): the tree in the rows,
+        the root's attributes in ``root_<key>`` columns, the top-level keys in ``attrs["meta"]``. Nothing is lost
+        in the DataFrame; :func:`kaohe.tables.write_table` keeps everything in ``.xlsx`` and refuses a ``.csv``
+        file that would lose top-level keys, naming them (:func:`kaohe.tables.lost_in_csv`)."""
         from .tables import framework_to_table
 
         return framework_to_table(self.to_dict())

@@ -13,27 +13,30 @@ framework; :func:`write_table` saves a table as CSV or as an XLSX workbook with 
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
 from .data import TableLike, parse_cell, read_table
-from .errors import DataError, FrameworkError, located
+from .errors import DataError, FrameworkError, LossWarning, located
 
-__all__ = ["framework_from_table", "framework_to_table", "write_table", "META_KEYS", "RULE_TYPES"]
+__all__ = ["framework_from_table", "framework_to_table", "write_table", "lost_in_csv", "META_KEYS", "RULE_TYPES"]
 
 #: Top-level framework keys a table takes from ``**meta``, ``DataFrame.attrs["meta"]`` or an XLSX ``meta`` sheet.
-META_KEYS = ("kaohe", "id", "name", "total", "categories", "grading", "adjustments", "vetoes", "ranking",
-             "rounding", "root")
+META_KEYS = ("kaohe", "id", "name", "total", "score_scale", "categories", "grading", "adjustments", "vetoes",
+             "ranking", "rounding", "root")
 #: Rule types of docs/formats.md (checked here so that a typo names its table row).
 RULE_TYPES = ("threshold", "lookup", "completion", "linear", "shortfall", "bands", "efficacy", "rank",
               "deduction", "bonus", "trimmed_mean", "manual", "normalise")
-#: Keys of ``meta["root"]``: the root node's own attributes (its children are the table's rows).
+#: Keys of ``meta["root"]``: the root node's own attributes (its children are the table's rows). Each also has a
+#: column ``root_<key>``, so that a CSV file, which has no meta sheet, keeps them.
 ROOT_KEYS = ("id", "name", "note", "aggregation", "renormalise", "missing", "applies_to")
 
 _WEIGHT_KINDS = ("points", "weight", "share")
@@ -74,9 +77,10 @@ def framework_from_table(table: TableLike, *, encoding: Optional[str] = None, sh
     sheet : str or int, optional
         Worksheet of a workbook. By default the first sheet that is not named ``meta``.
     **meta
-        Top-level keys of the framework: ``id``, ``name``, ``total``, ``categories``, ``grading``,
-        ``adjustments``, ``vetoes``, ``ranking``, ``rounding``, and ``root`` (the root node's own ``id``,
-        ``name``, ``note``, ``aggregation``, ``renormalise``, ``missing``; default id ``"root"``). They are
+        Top-level keys of the framework: ``id``, ``name``, ``total``, ``score_scale``, ``categories``,
+        ``grading``, ``adjustments``, ``vetoes``, ``ranking``, ``rounding``, and ``root`` (the root node's own
+        ``id``, ``name``, ``note``, ``aggregation``, ``renormalise``, ``missing``, ``applies_to``, which the
+        ``root_<key>`` columns may state instead; default id ``"root"``). They are
         read, in increasing precedence, from a workbook's sheet named ``meta`` (columns ``key``, ``value``;
         each value is JSON, except that ``id`` and ``name`` may be plain text), from ``table.attrs["meta"]``
         of a DataFrame (as :func:`framework_to_table` sets it), and from these keyword arguments.
@@ -129,6 +133,10 @@ def framework_from_table(table: TableLike, *, encoding: Optional[str] = None, sh
         Category ids separated by ``,``, ``，`` or ``、``.
     ``missing`` (缺失处理), ``aggregation``, ``renormalise``, ``note`` (说明, 备注), and their ``level<k>_`` forms
         The node keys of the same names.
+    ``root_id``, ``root_name``, ``root_note``, ``root_aggregation``, ``root_renormalise``, ``root_missing``,
+    ``root_applies_to``
+        The root node's own attributes (the root is level 0: every row is under it). Any row may state them,
+        rows must agree, and a value that contradicts ``meta["root"]`` is an error.
     """
     reader = _TableReader(table, encoding, sheet)
     merged: Dict[str, Any] = {}
@@ -181,6 +189,7 @@ class _TableReader:
                             f"not {type(table).__name__}")
         self.frame = frame
         self.rows_are_lines = bool(frame.attrs.get("rows_are_lines"))
+        self.root_attrs: Dict[str, Tuple[Any, int, str]] = {}   # root_<key> columns: key -> (value, row, column)
         self._read_header()
 
     # -- files -------------------------------------------------------------------------------------------
@@ -242,7 +251,7 @@ class _TableReader:
             if canonical is None:
                 raise located(FrameworkError, f"unknown column '{text}'; a flat indicator table has level1, "
                               "level2 …, id, points, rule, params, input, direction, applies_to, missing, note, "
-                              "level<k>_id, level<k>_points, points[<category>], params[<category>] (see "
+                              "level<k>_id, level<k>_points, points[<category>], params[<category>], root_<key> (see "
                               "docs/formats.md)", file=self.source, row=1, column=text)
             if canonical in self.columns:
                 raise located(FrameworkError, f"columns '{self.columns[canonical]}' and '{text}' both mean "
@@ -401,6 +410,7 @@ class _TableReader:
                 if m and int(m.group(1)) >= depth and not _blank(self._cell(record, canonical)):
                     raise self.error(f"on this row '{names[depth - 1]}' is a level-{depth} indicator, not a "
                                      f"group, so this group column must be blank", row, canonical)
+            self._merge_root_attrs(record, row)
             parent = root
             for k in range(1, depth):
                 key = tuple(names[:k])
@@ -431,12 +441,37 @@ class _TableReader:
             raise self.error("the table has no indicator rows")
         self.root = root
         root_meta = dict(meta.get("root") or {})
+        for attr, (value, row, column) in self.root_attrs.items():
+            stated = root_meta.get(attr)
+            if stated is not None and _show(stated) != _show(value):
+                raise self.error(f"'{_show(value)}' contradicts the meta key root.{attr}, which says "
+                                 f"'{_show(stated)}'; state the root's {attr} in one place", row, column)
+            root_meta[attr] = value
         root.data = {"id": str(root_meta.pop("id", "root")), "name": str(root_meta.pop("name", meta.get("name", "")))}
         root.data.update(root_meta)
         document: Dict[str, Any] = {"kaohe": 1}
         document.update({k: v for k, v in meta.items() if k != "root"})
         document["root"] = self._node_json(root, "$.root", root.data["id"])
         return document
+
+    def _merge_root_attrs(self, record: Mapping[str, Any], row: int) -> None:
+        """The root_<key> columns: like a group's columns, any row may state a value, and rows must agree."""
+        for canonical in self.columns:
+            if not canonical.startswith("root_"):
+                continue
+            raw = self._cell(record, canonical)
+            if _blank(raw):
+                continue
+            attr = canonical[len("root_"):]
+            value = self._attr_value(attr, raw, row, canonical)
+            if value is None:
+                continue
+            seen = self.root_attrs.get(attr)
+            if seen is not None and seen[0] != value:
+                raise self.error(f"'{_show(value)}' contradicts '{_show(seen[0])}' on row {seen[1]}; the root has one "
+                                 f"{attr}", row, canonical)
+            if seen is None:
+                self.root_attrs[attr] = (value, row, canonical)
 
     def _merge_group_attrs(self, group: _Node, record: Mapping[str, Any], row: int) -> None:
         prefix = f"level{group.level}_"
@@ -463,7 +498,7 @@ class _TableReader:
             return self._number(raw, row, column)
         if base == "share":
             return self._number(raw, row, column, allow_percent=True)
-        if base == "id":
+        if base in ("id", "name"):
             return _text(raw)
         if base == "applies_to":
             return [p.strip() for p in _LIST_SEPARATORS.split(_text(raw)) if p.strip()] or None
@@ -606,6 +641,9 @@ class _TableReader:
             if node is not None and node is not self.root:
                 column = self._column_for(node, path[m.end():].lstrip("."))
                 return self.error(reason, node.row, column, node.id_path)  # type: ignore[attr-defined]
+            if node is self.root:
+                attr = next(iter(re.findall(r"[^.\[\]]+", path[m.end():])), None)
+                return self._root_error(reason, path, attr)
             return self.error(reason, None, None, path)
         if path.startswith("$."):
             key = re.match(r"^\$\.([A-Za-z_]+)", path)
@@ -615,9 +653,18 @@ class _TableReader:
             return self.error(reason, None, None, path)
         matches = [n for n in nodes if getattr(n, "id_path", None) == path]
         node = (matches[-1] if "twice" in reason else matches[0]) if matches else None
-        if node is None or node is self.root:
+        if node is self.root:
+            return self._root_error(reason, path, next((a for a in self.root_attrs if a in reason), None))
+        if node is None:
             return self.error(reason, None, None, path or None)
         return self.error(reason, node.row, self._column_for_reason(node, reason), path)
+
+    def _root_error(self, reason: str, path: str, attr: Optional[str]) -> FrameworkError:
+        """An engine error about the root: at the root_<key> cell that stated the attribute, if one did."""
+        stated = self.root_attrs.get(attr) if attr else None
+        if stated is None:
+            return self.error(reason, None, None, path or None)
+        return self.error(reason, stated[1], stated[2], path)
 
     def _present(self, node: _Node, column: Optional[str]) -> Optional[str]:
         if column is None:
@@ -689,8 +736,11 @@ def framework_to_table(framework: Mapping[str, Any]) -> pd.DataFrame:
         ``missing``, ``aggregation``, ``renormalise``, ``note`` (each only when some leaf uses it), then for every
         group level ``level<k>_id`` and the group columns in use. A group's weight is written only where it
         differs from the sum the reader would compute. Weight columns are floats (NaN = blank), the others text
-        (``""`` = blank). ``attrs["meta"]`` holds the top-level keys and the root's attributes; :func:`write_table`
-        puts them in a workbook's ``meta`` sheet.
+        (``""`` = blank). The root's attributes are in ``root_<key>`` columns (on every row; ``root_id`` unless
+        it is ``"root"``, ``root_name`` unless it is empty, the others when set). ``attrs["meta"]`` holds the
+        top-level keys, and ``root`` for the rare root attribute no cell can state (text with leading or
+        trailing spaces, an empty root name when the framework has a name); :func:`write_table` puts them in a
+        workbook's ``meta`` sheet, and :func:`lost_in_csv` names those a CSV file cannot hold.
 
     Raises
     ------
@@ -703,11 +753,14 @@ def framework_to_table(framework: Mapping[str, Any]) -> pd.DataFrame:
     if not isinstance(root, Mapping) or not root.get("children"):
         raise located(FrameworkError, "a flat table needs a root with indicators under it", path="$.root")
     meta: Dict[str, Any] = {k: json.loads(json.dumps(v)) for k, v in framework.items() if k not in ("root", "kaohe")}
-    meta["root"] = {k: v for k, v in root.items() if k != "children"}
-    extra = [k for k in meta["root"] if k not in ROOT_KEYS]
+    attributes = {k: v for k, v in root.items() if k != "children"}
+    extra = [k for k in attributes if k not in ROOT_KEYS]
     if extra:
         raise located(FrameworkError, f"the table layout cannot hold the root's {', '.join(extra)}",
                       path=str(root.get("id")))
+    root_cells, root_rest = _root_cells(attributes, framework.get("name", ""))
+    if root_rest:
+        meta["root"] = root_rest
     categories = [c.get("id") for c in framework.get("categories") or [] if isinstance(c, Mapping)]
     rows: List[Dict[str, Any]] = []
     _walk(root, [], rows, str(root.get("id", "")))
@@ -742,11 +795,46 @@ def framework_to_table(framework: Mapping[str, Any]) -> pd.DataFrame:
                                              for g in explicit]
         _weight_columns(table, groups, f"level{k}_", ordered_categories, only_by_category=True)
         _attribute_columns(table, groups, f"level{k}_")
+    for key, text in root_cells.items():  # on every row, as a group's columns are on every row of the group
+        table[f"root_{key}"] = [text] * len(rows)
     optional = {"input", "direction"}
     frame = pd.DataFrame({name: values for name, values in table.items()
                           if name not in optional or any(v != "" for v in values)})
     frame.attrs["meta"] = meta
     return frame
+
+
+def _root_cells(attributes: Mapping[str, Any], framework_name: Any) -> Tuple[Dict[str, str], Dict[str, Any]]:
+    """The root's attributes as ``root_<key>`` cell texts, and the rest: what a cell cannot state (text with
+    surrounding spaces, which cells lose, or an empty root name, which a reader would replace by the framework's
+    name), to be kept in ``meta["root"]``. Attributes equal to what the reader assumes need neither."""
+    cells: Dict[str, str] = {}
+    rest: Dict[str, Any] = {}
+    for key in [k for k in ROOT_KEYS if k in attributes]:  # the columns in a fixed order
+        value = attributes[key]
+        if key in ("id", "name", "note"):
+            text = str(value)
+            if (key == "id" and text == "root") or (key == "note" and text == ""):
+                continue
+            if key == "name" and text == "":
+                if str(framework_name or ""):
+                    rest[key] = value
+                continue
+            if text != text.strip():
+                rest[key] = value
+            else:
+                cells[key] = text
+        elif key == "applies_to":
+            if any(_LIST_SEPARATORS.search(str(c)) or str(c) != str(c).strip() for c in value):
+                rest[key] = value
+            elif value:
+                cells[key] = ",".join(map(str, value))
+        elif key == "renormalise":
+            if value:
+                cells[key] = "true"
+        elif value is not None:  # aggregation, missing: one word
+            cells[key] = str(value)
+    return cells, rest
 
 
 def _walk(node: Mapping[str, Any], path: List[Mapping[str, Any]], rows: List[Dict[str, Any]], id_path: str) -> None:
@@ -833,7 +921,45 @@ def _input_text(leaf: Mapping[str, Any]) -> str:
     return _json_text(value if isinstance(value, Mapping) else {"item": value})
 
 
-def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8") -> None:
+def lost_in_csv(table: pd.DataFrame) -> List[str]:
+    """The keys of a framework that a CSV file of this table would lose, in document order.
+
+    A CSV file holds the rows: the tree, with the root's own attributes in ``root_<key>`` columns. It cannot hold
+    the framework's top-level keys, which a table carries in ``table.attrs["meta"]`` (as
+    :func:`framework_to_table` sets it) and a workbook in its ``meta`` sheet.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table in the layout of :func:`framework_from_table` (e.g. ``Framework.to_table()``).
+
+    Returns
+    -------
+    list of str
+        Each top-level key whose value differs from what a table read without it gets (``total`` other than 100,
+        a non-empty ``categories`` …), then ``root.<key>`` for each root attribute that no cell can state
+        (``meta["root"]``). Empty when the CSV file alone reads back to the same framework.
+    """
+    meta = table.attrs.get("meta") or {}
+    defaults = _top_level_defaults()
+    lost = [key for key, value in meta.items()
+            if key not in ("root", "kaohe") and value not in ({}, [], None) and value != defaults.get(key)]
+    return lost + [f"root.{key}" for key in (meta.get("root") or {})]
+
+
+@functools.lru_cache(maxsize=1)
+def _top_level_defaults() -> Dict[str, Any]:
+    """Each top-level key as the engine writes it for a framework that does not state it."""
+    from . import _core
+
+    bare = {"kaohe": 1, "root": {"id": "root", "children": [{"id": "x", "rule": {"type": "manual"}}]}}
+    written = json.loads(_core.Framework.from_json(json.dumps(bare), "<defaults>").to_json())
+    written.setdefault("score_scale", 100.0)  # written only when it is not the default
+    return {k: v for k, v in written.items() if k not in ("kaohe", "root")}
+
+
+def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8",
+                allow_loss: bool = False) -> None:
     """Save a flat indicator table as ``.csv`` or ``.xlsx``.
 
     Parameters
@@ -843,25 +969,54 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     path : str or path-like
         ``.xlsx``/``.xlsm``: the rows go to a sheet ``indicators`` and ``table.attrs["meta"]`` to a sheet
         ``meta`` (columns ``key``, ``value``; JSON values, plain text for ``id`` and ``name``), so the workbook
-        alone rebuilds the framework. ``.csv``: the rows only; pass the top-level keys to ``from_table`` as
-        keyword arguments.
+        alone rebuilds the framework. ``.csv``: the rows only (the root's attributes are in their ``root_<key>``
+        columns); see ``allow_loss``.
     encoding : str
         Encoding of a CSV file (default UTF-8; ``"utf-8-sig"`` or ``"gb18030"`` for Excel on Chinese Windows).
+    allow_loss : bool
+        A CSV file cannot hold the framework's top-level keys (:func:`lost_in_csv`). By default writing one that
+        would lose any is an error naming them; with ``allow_loss=True`` the rows are written and a
+        :class:`kaohe.errors.LossWarning` names what was left out (give it to ``from_table`` as keyword arguments
+        to read the file back).
+
+    Raises
+    ------
+    FrameworkError
+        For an unsupported extension, or a CSV file that would lose keys (without ``allow_loss``); the message
+        names the file and every key lost.
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix == ".csv":
+        lost = lost_in_csv(table)
+        if lost and not allow_loss:
+            raise located(FrameworkError, f"a CSV file cannot hold the framework's {', '.join(lost)} (only a "
+                          "workbook's 'meta' sheet can); write .xlsx, or pass allow_loss=True and give them to "
+                          "from_table(...) as keyword arguments when reading the file", file=name)
         table.to_csv(name, index=False, encoding=encoding)
+        if lost:
+            warnings.warn(LossWarning(f"{name}: written without the framework's {', '.join(lost)}; give them to "
+                                      "from_table(...) as keyword arguments to read it back", lost), stacklevel=2)
         return
     if suffix not in (".xlsx", ".xlsm"):
         raise located(FrameworkError, f"unsupported table format '{suffix or name}': use .csv or .xlsx", file=name)
     meta = table.attrs.get("meta") or {}
-    rows = [{"key": key, "value": value if key in ("id", "name") and isinstance(value, str) and not value.startswith('"')
+    rows = [{"key": key, "value": value if key in ("id", "name") and _plain_cell(value)
              else json.dumps(value, ensure_ascii=False)} for key, value in meta.items()]
     with pd.ExcelWriter(name, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="indicators", index=False)
         if rows:
             pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name="meta", index=False)
+        for sheet in writer.sheets.values():
+            for line in sheet.iter_rows():
+                for cell in line:
+                    if cell.data_type == "f":  # text such as a note "=…": openpyxl made it a formula, which reads
+                        cell.data_type = "s"   # back empty (it has no computed value); keep it text
+
+
+def _plain_cell(value: Any) -> bool:
+    """Whether the meta sheet may write ``value`` as plain text: the reader takes it back unchanged."""
+    return isinstance(value, str) and value != "" and value == value.strip() and not value.startswith('"')
 
 
 # =========================================================================================================
@@ -891,6 +1046,10 @@ def _canonical_column(header: str) -> Optional[str]:
     lower = text.lower()
     if re.fullmatch(r"level[1-9]\d*", lower):
         return lower
+    m = re.fullmatch(r"root_(.+)", lower)
+    if m:  # the root is level 0: its own attributes, one value for the whole table
+        attr = _ATTR_ALIASES.get(m.group(1), m.group(1))
+        return f"root_{attr}" if attr in ROOT_KEYS else None
     m = re.fullmatch(r"(level[1-9]\d*)_(.+)", lower)
     if m:
         attr = _ATTR_ALIASES.get(m.group(2), m.group(2))

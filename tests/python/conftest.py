@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import random
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -119,3 +121,37 @@ def assert_same_scores(a: kaohe.ScoreCard, b: kaohe.ScoreCard) -> None:
     assert np.array_equal(a.arrays["node_points"], b.arrays["node_points"], equal_nan=True)
     assert np.array_equal(a.arrays["rank"], b.arrays["rank"], equal_nan=True)
     assert list(a.grade) == list(b.grade)
+
+
+def random_framework(seed: int) -> dict:
+    """A random 1-3 level tree with decimal points (which do not add up exactly in binary)."""
+    rng = random.Random(seed)
+    counter = iter(range(1, 10_000))
+
+    def node(depth: int) -> dict:
+        n = next(counter)
+        if depth == 3 or (depth > 1 and rng.random() < 0.4):
+            rule = rng.choice([{"type": "completion", "target": 100}, {"type": "manual"},
+                               {"type": "linear", "zero_at": 100, "full_at": 0},
+                               {"type": "rank", "scoring": "proportional", "direction": "lower"}])
+            leaf = {"id": f"n{n}", "name": f"指标{n}", "points": round(rng.uniform(0.1, 5), rng.choice([1, 2])),
+                    "rule": rule}
+            if rule["type"] != "manual" and rng.random() < 0.3:
+                leaf["rule"] = dict(rule, input={"ratio": [f"a{n}", f"b{n}"], "scale": 100})
+            if rng.random() < 0.2:
+                leaf["missing"] = "zero"
+            return leaf
+        children = [node(depth + 1) for _ in range(rng.randint(1, 4))]
+        group = {"id": f"n{n}", "name": f"组{n}", "children": children,
+                 "points": float(f"{math.fsum(c['points'] for c in children):.12g}")}
+        if all("rule" in c for c in children) and rng.random() < 0.3:  # rescaling leaves only
+            group["points"] = round(group["points"] * 2, 3)
+            group["renormalise"] = True
+        if rng.random() < 0.2:
+            group["note"] = "说明, with a comma"
+        return group
+
+    top = [node(1) for _ in range(rng.randint(2, 5))]
+    total = float(f"{math.fsum(c['points'] for c in top):.12g}")
+    return {"kaohe": 1, "id": f"random-{seed}", "total": total,
+            "root": {"id": "root", "name": "总分", "children": top}}

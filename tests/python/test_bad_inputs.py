@@ -327,6 +327,30 @@ CASES = [
       id="table-meta-sheet-bad-grading"),
     C(FrameworkError, _dataframe_table, ["DataFrame: row 3: column 'rule'", "unknown rule type 'maunal'"],
       id="table-dataframe-unknown-rule"),
+    # -- the root's own columns (root_<key>) ----------------------------------------------------------------
+    C(FrameworkError, lambda e: kaohe.Framework.load(e.table(lambda r: (add_column(r, "root_aggregation"),
+                                                                       cell(r, 3, "root_aggregation", "mean")))),
+      ["t.csv: row 3: column 'root_aggregation'", "'mean' is not one of: arithmetic, geometric"],
+      id="table-root-bad-aggregation"),
+    C(FrameworkError, lambda e: kaohe.Framework.load(e.table(lambda r: (add_column(r, "root_aggregation", "geometric"),
+                                                                       cell(r, 4, "root_aggregation", "arithmetic")))),
+      ["t.csv: row 4: column 'root_aggregation'", "'arithmetic' contradicts 'geometric' on row 2",
+       "the root has one aggregation"], id="table-root-rows-contradict"),
+    C(FrameworkError, lambda e: kaohe.Framework.from_table(e.table(lambda r: (add_column(r, "root_id"),
+                                                                             cell(r, 3, "root_id", "总"))),
+                                                           root={"id": "root2"}),
+      ["t.csv: row 3: column 'root_id'", "'总' contradicts the meta key root.id, which says 'root2'"],
+      id="table-root-column-contradicts-meta"),
+    C(FrameworkError, lambda e: kaohe.Framework.load(e.table(lambda r: (add_column(r, "root_applies_to"),
+                                                                       cell(r, 2, "root_applies_to", "dept")))),
+      ["t.csv: row 2: column 'root_applies_to'", "applies_to names unknown category 'dept'"],
+      id="table-root-engine-error-at-its-cell"),
+    C(FrameworkError, lambda e: kaohe.Framework.load(e.table(lambda r: add_column(r, "root_points", "100"))),
+      ["t.csv: row 1: column 'root_points'", "unknown column 'root_points'", "root_<key>"],
+      id="table-root-unknown-column"),
+    C(FrameworkError, lambda e: write_table(kaohe.Framework.load(e.files["framework"]).to_table(), e.tmp / "d.csv"),
+      ["d.csv", "a CSV file cannot hold the framework's id, name, categories, adjustments, vetoes, grading, "
+                "rounding (only a workbook's 'meta' sheet can)", "allow_loss=True"], id="table-csv-would-lose-keys"),
 ]
 
 

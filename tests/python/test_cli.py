@@ -286,16 +286,31 @@ def test_convert_to_a_csv_table_refuses_to_lose_the_top_level_keys(capsys, tmp_p
     dest = tmp_path / "framework.csv"
     code, out, err = run(capsys, "convert", FRAMEWORK, dest)
     assert code == 2, err
-    assert err.startswith(f"error: {dest}: a CSV table holds only the indicator rows")
-    assert "categories" in err and ".xlsx" in err and "--allow-loss" in err and "Traceback" not in err
+    lost = "id, name, categories, adjustments, vetoes, grading, rounding"
+    assert err.startswith(f"error: {dest}: a CSV file cannot hold {lost} of {FRAMEWORK}: ")
+    assert ".xlsx" in err and "--allow-loss" in err and "Traceback" not in err
     assert os.listdir(tmp_path) == []  # neither the file nor a temporary one
     code, _, err = run(capsys, "convert", FRAMEWORK, dest, "--allow-loss")
     assert code == 0, err
-    assert err.startswith(f"warning: {dest}: written without the framework's top-level keys")
+    assert err.startswith(f"warning: {dest}: written without {lost} of {FRAMEWORK}, which a CSV file cannot "
+                          "hold; on its own it does not read (")
     assert dest.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel on Chinese Windows reads it
     frame = pd.read_csv(dest, encoding="utf-8-sig")
     assert "court_rate" in set(frame["id"])
     assert len(frame) == len(kaohe.Framework.load(FRAMEWORK).effective_weights)  # one row per leaf
+
+
+def test_convert_to_a_table_names_the_node_the_layout_cannot_hold(capsys, tmp_path):
+    source = tmp_path / "nameless.json"  # a flat table identifies indicators by their names
+    source.write_text(json.dumps({"kaohe": 1, "root": {"id": "r", "name": "r", "children": [
+        {"id": "a", "points": 100, "rule": {"type": "manual"}}]}}), encoding="utf-8")
+    for suffix in (".csv", ".xlsx"):
+        dest = tmp_path / f"out{suffix}"
+        code, _, err = run(capsys, "convert", source, dest, "--allow-loss")
+        assert code == 2
+        assert err.startswith(f"error: {dest}: r/a: {source} cannot be written as a flat table: the node has no "
+                              "name"), err
+        assert not dest.exists()
 
 
 def test_convert_verifies_the_written_file(capsys, tmp_path, monkeypatch):
