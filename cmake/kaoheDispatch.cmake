@@ -21,7 +21,7 @@ endif()
 # of line, and an AVX-512 copy of one could be the copy the linker keeps (tests/check_kernel_symbols.cmake).
 # Dispatch is for speed, which such builds do not need.
 set(_kaohe_dispatch_default ON)
-if(KAOHE_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+if(KAOHE_SANITIZE OR KAOHE_SANITIZE_THREAD OR CMAKE_BUILD_TYPE STREQUAL "Debug")
   set(_kaohe_dispatch_default OFF)
 endif()
 option(KAOHE_DISPATCH "Compile the hot kernels for x86-64-v2/v3/v4 too and choose one at run time"

@@ -19,7 +19,8 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
 endif()
 set(KAOHE_TARGET_WARNING_EXCEPTIONS "")  # set by kaoheNative.cmake when the whole build is AVX-512
 
-# kaohe_target_warnings(<target>): warnings (and, with KAOHE_SANITIZE, ASan + UBSan) for one of kaohe's targets.
+# kaohe_target_warnings(<target>): warnings (and, with KAOHE_SANITIZE, ASan + UBSan; with KAOHE_SANITIZE_THREAD,
+# TSan) for one of kaohe's targets.
 function(kaohe_target_warnings target)
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 /permissive-)
@@ -32,5 +33,9 @@ function(kaohe_target_warnings target)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  if(KAOHE_SANITIZE_THREAD AND NOT MSVC)
+    target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
   endif()
 endfunction()
