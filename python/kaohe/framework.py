@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import _core
 from .data import TableLike, to_events, to_results, to_units, Units
+from ._documents import check_document, load_yaml
 from .errors import FrameworkError, located
 from .scorecard import ScoreCard
 
@@ -43,6 +44,7 @@ class Framework:
     @classmethod
     def from_dict(cls, data: Dict[str, Any], *, source: str = "<dict>") -> "Framework":
         """Build a framework from a dict with the structure of the JSON format."""
+        check_document(data, source=source, what="the framework")
         try:
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -55,7 +57,7 @@ class Framework:
         import yaml
 
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text, source=source, what="the framework")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

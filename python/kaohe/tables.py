@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import pandas as pd
 
 from .data import TableLike, parse_cell, read_table
+from ._documents import load_yaml
 from .errors import DataError, FrameworkError, LossWarning, located
 
 __all__ = ["framework_from_table", "framework_to_table", "write_table", "lost_in_csv", "META_KEYS", "RULE_TYPES"]
@@ -1078,9 +1079,11 @@ def _parse_structured(text: str) -> Any:
         import yaml
 
         try:
-            value = yaml.safe_load(text)
+            value = load_yaml(text, source="the cell", what="the value")
         except yaml.YAMLError:
             raise ValueError(str(exc)) from None
+        except FrameworkError as limit:  # the caller names the file, row and column
+            raise ValueError(limit.reason or str(limit)) from None
         if value is None or isinstance(value, str):
             raise ValueError(str(exc)) from None
     _check_finite(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -319,8 +320,10 @@ def test_convert_verifies_the_written_file(capsys, tmp_path, monkeypatch):
 
     def broken(self, path=None):
         real(self, path)
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write("name: changed\n")  # a duplicate key overrides the real name
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        with open(path, "w", encoding="utf-8") as handle:  # the top-level name, changed
+            handle.write(re.sub(r"^name: .*$", "name: changed", text, count=1, flags=re.M))
 
     monkeypatch.setattr(kaohe.Framework, "to_yaml", broken)
     code, _, err = run(capsys, "convert", FRAMEWORK, tmp_path / "f.yaml")
