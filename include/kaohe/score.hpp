@@ -226,6 +226,7 @@ private:
         ratios_to_points(fw_, card.node_points, weights_.max_points, card.unit_category);
         card.weighted_total = card.node_points.col(0);
         apply_adjustments(card);
+        check_totals_are_finite(card);
         problems_.throw_if_any("adjustments failed:");
         rank_and_grade(card);
     }
@@ -617,6 +618,30 @@ private:
             }
         }
         card.total = card.weighted_total + card.adjustment_points.rowwise().sum();
+    }
+
+    // A non-finite total would be published as nan or inf and would break every ranking comparison (a NaN is
+    // neither above nor below anything), so it is an error naming the unit and what overflowed.
+    void check_totals_are_finite(const ScoreCard& card) {
+        for (Eigen::Index u = 0; u < card.total.size(); ++u) {
+            if (std::isfinite(card.total(u))) continue;
+            const std::string unit = "unit '" + card.units[static_cast<std::size_t>(u)].id + "': ";
+            std::string cause;
+            for (std::size_t a = 0; a < fw_.adjustments.size(); ++a) {
+                const double pts = card.adjustment_points(u, static_cast<Eigen::Index>(a));
+                if (!std::isfinite(pts))
+                    cause += (cause.empty() ? "" : ", ") + std::string("adjustment '") + fw_.adjustments[a].id +
+                             "' is " + num(pts);
+            }
+            if (!std::isfinite(card.weighted_total(u)))
+                cause +=
+                    (cause.empty() ? "" : ", ") + std::string("the weighted total is ") + num(card.weighted_total(u));
+            if (cause.empty())
+                cause = "the weighted total " + num(card.weighted_total(u)) + " plus the adjustments overflows";
+            problems_.add(unit + "the total is " +
+                          (std::isnan(card.total(u)) ? std::string("not a number") : num(card.total(u))) + " (" +
+                          cause + "); points must stay within the range of a double");
+        }
     }
 
     double adjustment_total(const Adjustment& adj, const std::vector<const Event*>& events, const Unit& unit,
