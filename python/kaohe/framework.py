@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._output import write_text
 from .data import TableLike, to_events, to_results, to_units, Units
 from .errors import FrameworkError, located
 from .scorecard import ScoreCard
@@ -104,12 +105,13 @@ class Framework:
 
     # -- export ------------------------------------------------------------------------------------------
     def to_json(self, path: Optional[PathLike] = None) -> Optional[str]:
-        """The framework as JSON (writes ``path`` when given, else returns the text)."""
+        """The framework as JSON (writes ``path`` when given, else returns the text). The file is written
+        atomically (to a temporary file beside it, renamed into place): an interrupted or failed write leaves an
+        existing file as it was."""
         text = self._core.to_json()
         if path is None:
             return text
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
         return None
 
     def to_dict(self) -> Dict[str, Any]:
@@ -117,14 +119,14 @@ class Framework:
         return json.loads(self._core.to_json())
 
     def to_yaml(self, path: Optional[PathLike] = None) -> Optional[str]:
-        """The framework as YAML, Chinese names kept as they are."""
+        """The framework as YAML, Chinese names kept as they are (writes ``path`` when given, atomically as
+        :meth:`to_json` does, else returns the text)."""
         import yaml
 
         text = yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=120)
         if path is None:
             return text
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
         return None
 
     def to_table(self) -> pd.DataFrame:
