@@ -82,6 +82,8 @@ class Framework:
     def load(cls, path: PathLike, *, encoding: Optional[str] = None, sheet: Union[str, int, None] = None) -> "Framework":
         """Load a framework file: ``.json``, ``.yaml``/``.yml``, or a flat table ``.csv``/``.xlsx``."""
         name = os.fspath(path)
+        if os.path.isdir(name):
+            raise located(FrameworkError, "cannot read the file (it is a folder)", file=name)
         suffix = os.path.splitext(name)[1].lower()
         if suffix in (".csv", ".xlsx", ".xlsm", ".tsv"):
             return cls.from_table(name, encoding=encoding, sheet=sheet)
