@@ -15,7 +15,7 @@ import threading
 import uuid
 from typing import Any, Iterator, Union
 
-__all__ = ["replacing", "write_text", "same_file"]
+__all__ = ["replacing", "write_text", "excel_writer", "same_file"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -99,6 +99,29 @@ def write_text(path: PathLike, text: str, encoding: str = "utf-8") -> None:
     with replacing(path) as temp:
         with open(temp, "w", encoding=encoding) as handle:
             handle.write(text)
+
+
+@contextlib.contextmanager
+def excel_writer(path: Any) -> Iterator[Any]:
+    """A pandas ``ExcelWriter`` (openpyxl) whose workbook is written to ``path`` atomically (see
+    :func:`replacing`) when the block ends. The workbook is built in memory: if the block raises, nothing is
+    saved, and pandas' attempt to save an unfinished workbook (which can fail, e.g. "At least one sheet must
+    be visible") cannot hide the error. ``path`` may also be a binary buffer."""
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    writer = pd.ExcelWriter(buffer, engine="openpyxl")
+    yield writer  # an exception here leaves the writer unsaved: the workbook only ever was in memory
+    writer.close()
+    data = buffer.getvalue()
+    if not isinstance(path, (str, os.PathLike)):
+        path.write(data)
+        return
+    with replacing(path) as temp:
+        with open(temp, "wb") as handle:
+            handle.write(data)
 
 
 def _sync(path: str) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._output import replacing, write_text
+from ._output import excel_writer, replacing, write_text
 from .data import Units
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -203,7 +203,7 @@ class ScoreCard:
             import openpyxl  # noqa: F401
         except ImportError:  # pragma: no cover
             raise ImportError("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'") from None
-        with replacing(path) as temp, pd.ExcelWriter(temp, engine="openpyxl") as writer:
+        with excel_writer(path) as writer:
             self.table(rounded=rounded, scores=scores).to_excel(writer, sheet_name="ranking")
             self.points.to_excel(writer, sheet_name="points")
             if scores:

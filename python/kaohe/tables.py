@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
-from ._output import replacing
+from ._output import excel_writer, replacing
 from .data import TableLike, parse_cell, read_table
 from .errors import DataError, FrameworkError, LossWarning, located
 
@@ -1008,7 +1008,7 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     meta = table.attrs.get("meta") or {}
     rows = [{"key": key, "value": value if key in ("id", "name") and _plain_cell(value)
              else json.dumps(value, ensure_ascii=False)} for key, value in meta.items()]
-    with replacing(name) as temp, pd.ExcelWriter(temp, engine="openpyxl") as writer:
+    with excel_writer(name) as writer:
         table.to_excel(writer, sheet_name="indicators", index=False)
         if rows:
             pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name="meta", index=False)
