@@ -237,6 +237,23 @@ def test_an_output_under_a_regular_file_is_an_input_error(capsys, inputs, tmp_pa
     assert digest(inputs["results"]) == before
 
 
+@pytest.mark.parametrize("command", ["score", "convert", "weights-ahp"])
+def test_a_folder_without_write_permission_is_an_input_error(capsys, inputs, tmp_path, monkeypatch, command):
+    # the tests run as root, whom chmod does not stop: refuse the temporary file's creation as the OS would
+    real_open = os.open
+
+    def denied(path, flags, *args, **kwargs):
+        if ".kaohe-" in os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    out = tmp_path / ("out.json" if command == "convert" else "out.csv")
+    code, _, err = run(capsys, argv(command, inputs, out))
+    assert_clean_error(code, err, f"error: {out}: cannot write the file (Permission denied)")
+    assert ".kaohe-" not in err and not out.exists()
+
+
 def test_an_os_error_while_writing_names_the_output_not_the_temporary_file(capsys, inputs, tmp_path, monkeypatch):
     out = tmp_path / "card.csv"
 
