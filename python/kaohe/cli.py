@@ -307,10 +307,6 @@ def _force_option(parser: argparse.ArgumentParser) -> None:
                              "default that is refused); it is replaced only once the run has read everything")
 
 
-def _cannot_write(exc: OSError, path: str) -> Exception:
-    return _input_error(f"cannot write the file ({exc.strerror or exc})", file=path)
-
-
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before any work, an output file that would replace an input of the run (the same path, a
     symbolic or hard link to it) unless --force, or that cannot be written: a folder, or in a missing folder."""
@@ -347,7 +343,7 @@ def _write_output(path: str, write: Callable[[str], None], *, note: bool = True)
         with replacing(path) as temp:
             write(temp)
     except OSError as exc:
-        raise _cannot_write(exc, path) from None
+        raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=path) from None
     if note:
         _note(f"wrote {path}")
 
