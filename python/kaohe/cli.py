@@ -3,14 +3,19 @@
 Usage (``kaohe COMMAND --help`` for each command's options)::
 
     kaohe score    FRAMEWORK RESULTS [--units U] [--events E] [--encoding ENC] [--out FILE.csv|.xlsx|.json]
-                   [--top N] [--full-precision] [--scores]
+                   [--top N] [--full-precision] [--scores] [--force]
     kaohe validate FRAMEWORK [RESULTS] [--units U] [--events E] [--encoding ENC]
     kaohe explain  FRAMEWORK RESULTS UNIT [--units U] [--events E] [--encoding ENC]
-    kaohe convert  SOURCE DEST [--encoding ENC] [--allow-loss]   (by extension: .json, .yaml/.yml, .csv, .xlsx)
+    kaohe convert  SOURCE DEST [--encoding ENC] [--allow-loss] [--force]  (by extension: .json, .yaml/.yml, .csv, .xlsx)
     kaohe --version
 
 ``python -m kaohe`` is the same command. Tables, messages and explanations go to standard output; errors,
 warnings and "wrote FILE" notes go to standard error.
+
+A file a command writes (``--out``, convert's DEST) is never one of the run's input files unless ``--force`` is
+given (the same path, or a symbolic or hard link to it, is refused before any work), and it is written
+atomically: to a temporary file beside it, renamed into place, so that a failed or interrupted run leaves the
+previous file as it was.
 
 Exit codes
 ----------
@@ -274,16 +279,73 @@ def _score(args: argparse.Namespace) -> Any:
 
 def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
-    try:
+
+    def write(temp: str) -> None:
         if suffix == ".csv":
-            card.to_csv(path, rounded=rounded, scores=scores)
+            card.to_csv(temp, rounded=rounded, scores=scores)
         elif suffix == ".xlsx":
-            card.to_excel(path, rounded=rounded, scores=scores)
+            card.to_excel(temp, rounded=rounded, scores=scores)
         else:
-            card.to_json(path)
+            card.to_json(temp)
+
+    _write_output(path, write)
+
+
+# -- output files -----------------------------------------------------------------------------------------
+# Every file a command writes goes through _write_output (atomic: a temporary file renamed into place) after
+# _run has checked it with _check_outputs (not an input of the run unless --force; not a folder; its folder
+# exists). The inputs and outputs are the arguments of these names, whichever command has them.
+_INPUT_ROLES = (("framework", "FRAMEWORK"), ("results", "RESULTS"), ("units", "UNITS (--units)"),
+                ("events", "EVENTS (--events)"), ("source", "SOURCE"), ("matrix", "MATRIX"))
+_OUTPUT_ROLES = (("out", "--out"), ("dest", "DEST"))
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    """The --force option of a command that writes a file."""
+    parser.add_argument("--force", action="store_true",
+                        help="write the output file even when it is one of the input files of the run (by "
+                             "default that is refused); it is replaced only once the run has read everything")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output file that would replace an input of the run (the same path, a
+    symbolic or hard link to it) unless --force, or that cannot be written: a folder, or in a missing folder."""
+    from ._output import same_file
+
+    for attribute, option in _OUTPUT_ROLES:
+        path = getattr(args, attribute, None)
+        if not path:
+            continue
+        path = os.fspath(path)
+        if os.path.isdir(path):
+            raise _input_error("cannot write the file (it is a folder)", file=path)
+        folder = os.path.dirname(os.path.realpath(path)) if os.path.islink(path) else os.path.dirname(path)
+        if folder and not os.path.isdir(folder):
+            why = f"{folder} is not a folder" if os.path.exists(folder) else f"there is no folder {folder}"
+            raise _input_error(f"cannot write the file ({why})", file=path)
+        if getattr(args, "force", False):
+            continue
+        for name, role in _INPUT_ROLES:
+            given = getattr(args, name, None)
+            if isinstance(given, str) and given and same_file(path, given):
+                also = "" if os.path.abspath(path) == os.path.abspath(given) else f" ({given}, the same file)"
+                raise _input_error(f"{option} {path} is the {role} input of this run{also}; choose another file "
+                                   "or pass --force")
+
+
+def _write_output(path: str, write: Callable[[str], None], *, note: bool = True) -> None:
+    """Write the output file ``path`` atomically: ``write(temp)`` writes a temporary file beside it, which then
+    replaces ``path``; if anything fails or the run is interrupted, ``path`` is left as it was. A file that cannot
+    be written is an input error naming it and the reason. ``note``: say "wrote PATH" on stderr."""
+    from ._output import replacing
+
+    try:
+        with replacing(path) as temp:
+            write(temp)
     except OSError as exc:
         raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=path) from None
-    _note(f"wrote {path}")
+    if note:
+        _note(f"wrote {path}")
 
 
 def _problems_of(exc: Exception) -> List[str]:
@@ -522,7 +584,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
 
     fw = _load_framework(args.source, encoding=args.encoding)
     dest = args.dest
-    base, suffix = os.path.splitext(dest)
+    suffix = os.path.splitext(dest)[1]
     table = _framework_table(fw, args.source, dest) if suffix.lower() in (".csv", ".xlsx") else None
     lost: List[str] = []
     if suffix.lower() == ".csv":
@@ -534,13 +596,11 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
                 f"a CSV file cannot hold {', '.join(lost)} of {args.source}: it holds the indicator rows and the "
                 "root's root_<key> columns only. Write an .xlsx workbook instead (its 'meta' sheet keeps them), or "
                 "pass --allow-loss to write the rows anyway", file=dest)
-    temp = f"{base}.kaohe-{os.getpid()}.tmp{suffix}"  # same folder and extension: renamed into place when verified
     alone = None
-    try:
-        try:
-            _write_framework(fw, table, temp)
-        except OSError as exc:
-            raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
+
+    def write(temp: str) -> None:  # a temporary file beside DEST, renamed into place once verified
+        nonlocal alone
+        _write_framework(fw, table, temp)
         # Verify: the written file must read back to the same framework; when keys were knowingly left out, it
         # must do so once they are given back, so that nothing else is lost.
         original = fw.to_dict()
@@ -560,13 +620,8 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
                 _load_framework(temp)
             except InputError as exc:
                 alone = exc.reason or str(exc)
-        try:
-            os.replace(temp, dest)
-        except OSError as exc:
-            raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+
+    _write_output(dest, write, note=False)
     if lost:
         _warn(f"{dest}: written without {', '.join(lost)} of {args.source}, which a CSV file cannot hold"
               + (f"; on its own it does not read ({alone})" if alone else "")
@@ -653,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", metavar="FILE", type=_extension(CARD_SUFFIXES, "output file"),
                    help="also write the score card: .csv (ranked table, UTF-8 with BOM), .xlsx (ranked table, "
                         "points per leaf, explanations) or .json (everything, full precision)")
+    _force_option(p)
     p.add_argument("--top", metavar="N", type=_positive_int, help="print only the first N rows")
     p.add_argument("--full-precision", action="store_true",
                    help="print (and write to a .csv/.xlsx --out file) every digit of each figure (the double's "
@@ -697,12 +753,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", type=_extension(FRAMEWORK_SUFFIXES, "framework"),
                    help="framework to read")
     p.add_argument("dest", metavar="DEST", type=_extension(FRAMEWORK_SUFFIXES, "destination"),
-                   help="file to write (overwritten if it exists)")
+                   help="file to write (replaced if it exists, unless it is SOURCE: see --force)")
     p.add_argument("--encoding", metavar="ENC", help="encoding of SOURCE (default: UTF-8; CSV tables are detected)")
     p.add_argument("--allow-loss", action="store_true",
                    help="write a .csv table even though it cannot hold the framework's top-level keys (id, name, "
                         "total, score_scale, categories, grading, adjustments ...), with a warning naming those left "
                         "out; without it such a conversion is refused")
+    _force_option(p)
     p.set_defaults(func=cmd_convert)
     return parser
 
@@ -755,6 +812,7 @@ def _run(args: argparse.Namespace) -> int:
     from .errors import InputError, InternalError
 
     try:
+        _check_outputs(args)
         return int(args.func(args, sys.stdout))
     except _Problems as exc:
         n = len(exc.problems)

@@ -54,7 +54,7 @@ def cmd_ahp(args: argparse.Namespace, out: TextIO) -> int:
         out.write(cli.format_table(["row", "column", "judgement", "implied", "deviation"], body,
                                    [False, False, True, True, True]) + "\n")
     if args.out:
-        r.weights.to_csv(args.out, encoding="utf-8-sig", header=["weight"])
+        cli._write_output(args.out, lambda temp: r.weights.to_csv(temp, encoding="utf-8-sig", header=["weight"]))
     return cli.EXIT_OK
 
 
@@ -107,7 +107,7 @@ def cmd_objective(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{w.attrs.get('method', method)}: {w.attrs.get('variant', '')}; {len(values)} units\n")
     if args.out:
         frame = pd.DataFrame({"weight": w, **{k: v for k, v in diagnostics.items()}})
-        frame.to_csv(args.out, encoding="utf-8-sig")
+        cli._write_output(args.out, lambda temp: frame.to_csv(temp, encoding="utf-8-sig"))
     return cli.EXIT_OK
 
 
@@ -134,6 +134,7 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
                    help="list the N most inconsistent judgements even when CR <= 0.1")
     a.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
     a.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
+    cli._force_option(a)
     a.set_defaults(func=cmd_ahp)
 
     for method in OBJECTIVE:
@@ -154,4 +155,5 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
             o.add_argument("--correlation", choices=("pearson", "spearman"), default="pearson")
         o.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
         o.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
+        cli._force_option(o)
         o.set_defaults(func=cmd_objective)

@@ -69,13 +69,18 @@ def read_table(path: Union[str, "os.PathLike[str]"], *, encoding: Optional[str] 
     name = os.fspath(path)
     if not os.path.exists(name):
         raise located(DataError, "no such file", file=name)
+    if os.path.isdir(name):
+        raise located(DataError, "cannot read the file (it is a folder)", file=name)
     suffix = os.path.splitext(name)[1].lower()
     if suffix in EXCEL_SUFFIXES:
         frame = _read_excel(name, sheet)
         frame.attrs["encoding"] = "xlsx"
     elif suffix in (".csv", ".txt", ".tsv"):
-        with open(name, "rb") as handle:
-            raw = handle.read()
+        try:
+            with open(name, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise located(DataError, f"cannot read the file ({exc.strerror or exc})", file=name) from None
         if not raw.strip():
             raise located(DataError, "the file is empty", file=name)
         text, used = _decode(raw, name, encoding)
@@ -129,6 +134,8 @@ def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
         raise located(DataError, "reading .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=name) from None
     try:
         book = pd.ExcelFile(name, engine="openpyxl")
+    except OSError as exc:
+        raise located(DataError, f"cannot read the file ({exc.strerror or exc})", file=name) from None
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise located(DataError, f"not a readable .xlsx workbook ({exc})", file=name) from None
     names = book.sheet_names

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._output import write_text
 from .data import TableLike, to_events, to_results, to_units, Units
 from ._documents import check_document, load_yaml
 from .errors import FrameworkError, located
@@ -83,6 +84,8 @@ class Framework:
     def load(cls, path: PathLike, *, encoding: Optional[str] = None, sheet: Union[str, int, None] = None) -> "Framework":
         """Load a framework file: ``.json``, ``.yaml``/``.yml``, or a flat table ``.csv``/``.xlsx``."""
         name = os.fspath(path)
+        if os.path.isdir(name):
+            raise located(FrameworkError, "cannot read the file (it is a folder)", file=name)
         suffix = os.path.splitext(name)[1].lower()
         if suffix in (".csv", ".xlsx", ".xlsm", ".tsv"):
             return cls.from_table(name, encoding=encoding, sheet=sheet)
@@ -106,12 +109,13 @@ class Framework:
 
     # -- export ------------------------------------------------------------------------------------------
     def to_json(self, path: Optional[PathLike] = None) -> Optional[str]:
-        """The framework as JSON (writes ``path`` when given, else returns the text)."""
+        """The framework as JSON (writes ``path`` when given, else returns the text). The file is written
+        atomically (to a temporary file beside it, renamed into place): an interrupted or failed write leaves an
+        existing file as it was."""
         text = self._core.to_json()
         if path is None:
             return text
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
         return None
 
     def to_dict(self) -> Dict[str, Any]:
@@ -119,14 +123,14 @@ class Framework:
         return json.loads(self._core.to_json())
 
     def to_yaml(self, path: Optional[PathLike] = None) -> Optional[str]:
-        """The framework as YAML, Chinese names kept as they are."""
+        """The framework as YAML, Chinese names kept as they are (writes ``path`` when given, atomically as
+        :meth:`to_json` does, else returns the text)."""
         import yaml
 
         text = yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=120)
         if path is None:
             return text
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
         return None
 
     def to_table(self) -> pd.DataFrame:

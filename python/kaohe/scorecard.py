@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._output import excel_writer, replacing, write_text
 from .data import Units
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -172,12 +173,12 @@ class ScoreCard:
 
     # -- export ------------------------------------------------------------------------------------------
     def to_json(self, path: Optional[Union[str, "os.PathLike[str]"]] = None) -> Optional[str]:
-        """Everything as JSON (full precision). Writes to ``path`` when given, else returns the text."""
+        """Everything as JSON (full precision). Writes to ``path`` when given (atomically, as :meth:`to_csv`
+        does), else returns the text."""
         text = self._core.to_json()
         if path is None:
             return text
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
         return None
 
     def to_csv(self, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8-sig", rounded: bool = True,
@@ -185,18 +186,24 @@ class ScoreCard:
         """The ranked table (:meth:`table`) as CSV. The default encoding writes a BOM so that Excel on Chinese
         Windows opens the names correctly; pass ``encoding="utf-8"`` or ``"gb18030"`` to choose. ``rounded=False``
         writes every figure at full precision (each double's round-trip digits); ``scores=True`` gives the
-        top-level groups' scores instead of their points, as :meth:`table` does."""
-        self.table(rounded=rounded, scores=scores).to_csv(path, encoding=encoding)
+        top-level groups' scores instead of their points, as :meth:`table` does.
+
+        The file is written atomically (to a temporary file beside it, renamed into place): an interrupted or
+        failed write leaves an existing file as it was."""
+        table = self.table(rounded=rounded, scores=scores)
+        with replacing(path) as temp:
+            table.to_csv(temp, encoding=encoding)
 
     def to_excel(self, path: Union[str, "os.PathLike[str]"], *, rounded: bool = True, scores: bool = False) -> None:
         """The ranked table, points per leaf and explanations in one workbook (needs openpyxl). ``rounded`` and
         ``scores`` choose the ranked table's figures as in :meth:`to_csv`; ``scores=True`` also adds a
-        ``scores`` sheet with every node's score (:attr:`scores`, full precision, as the points sheet is)."""
+        ``scores`` sheet with every node's score (:attr:`scores`, full precision, as the points sheet is). The
+        file is written atomically, as :meth:`to_csv` does."""
         try:
             import openpyxl  # noqa: F401
         except ImportError:  # pragma: no cover
             raise ImportError("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'") from None
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        with excel_writer(path) as writer:
             self.table(rounded=rounded, scores=scores).to_excel(writer, sheet_name="ranking")
             self.points.to_excel(writer, sheet_name="points")
             if scores:

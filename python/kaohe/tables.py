@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
+from ._output import excel_writer, replacing
 from .data import TableLike, parse_cell, read_table
 from ._documents import load_yaml
 from .errors import DataError, FrameworkError, LossWarning, located
@@ -980,6 +981,9 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
         :class:`kaohe.errors.LossWarning` names what was left out (give it to ``from_table`` as keyword arguments
         to read the file back).
 
+    The file is written atomically (to a temporary file beside it, renamed into place): an interrupted or failed
+    write leaves an existing file as it was.
+
     Raises
     ------
     FrameworkError
@@ -994,7 +998,8 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
             raise located(FrameworkError, f"a CSV file cannot hold the framework's {', '.join(lost)} (only a "
                           "workbook's 'meta' sheet can); write .xlsx, or pass allow_loss=True and give them to "
                           "from_table(...) as keyword arguments when reading the file", file=name)
-        table.to_csv(name, index=False, encoding=encoding)
+        with replacing(name) as temp:
+            table.to_csv(temp, index=False, encoding=encoding)
         if lost:
             warnings.warn(LossWarning(f"{name}: written without the framework's {', '.join(lost)}; give them to "
                                       "from_table(...) as keyword arguments to read it back", lost), stacklevel=2)
@@ -1004,7 +1009,7 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     meta = table.attrs.get("meta") or {}
     rows = [{"key": key, "value": value if key in ("id", "name") and _plain_cell(value)
              else json.dumps(value, ensure_ascii=False)} for key, value in meta.items()]
-    with pd.ExcelWriter(name, engine="openpyxl") as writer:
+    with excel_writer(name) as writer:
         table.to_excel(writer, sheet_name="indicators", index=False)
         if rows:
             pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name="meta", index=False)
