@@ -272,13 +272,13 @@ def _score(args: argparse.Namespace) -> Any:
         raise
 
 
-def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False) -> None:
+def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False, raw: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
     try:
         if suffix == ".csv":
-            card.to_csv(path, rounded=rounded, scores=scores)
+            card.to_csv(path, rounded=rounded, scores=scores, raw=raw)
         elif suffix == ".xlsx":
-            card.to_excel(path, rounded=rounded, scores=scores)
+            card.to_excel(path, rounded=rounded, scores=scores, raw=raw)
         else:
             card.to_json(path)
     except OSError as exc:
@@ -381,7 +381,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     for w in card.warnings:
         _warn(w)
     if args.out:
-        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores)
+        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores, raw=args.raw)
     return EXIT_OK
 
 
@@ -495,7 +495,7 @@ def _framework_table(fw: Any, source: str, dest: str) -> Any:
                       path=exc.path) from None
 
 
-def _write_framework(fw: Any, table: Any, path: str) -> None:
+def _write_framework(fw: Any, table: Any, path: str, raw: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".json":
         fw.to_json(path)
@@ -514,7 +514,7 @@ def _write_framework(fw: Any, table: Any, path: str) -> None:
                 raise _input_error("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=path) from None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LossWarning)  # cmd_convert has checked --allow-loss and names the keys
-            write_table(table, path, encoding="utf-8-sig", allow_loss=True)  # xlsx: rows and a 'meta' sheet
+            write_table(table, path, encoding="utf-8-sig", allow_loss=True, raw=raw)  # xlsx: rows, 'meta' sheet
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
@@ -538,7 +538,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     alone = None
     try:
         try:
-            _write_framework(fw, table, temp)
+            _write_framework(fw, table, temp, raw=args.raw)
         except OSError as exc:
             raise _input_error(f"cannot write the file ({exc.strerror or exc})", file=dest) from None
         # Verify: the written file must read back to the same framework; when keys were knowingly left out, it
@@ -595,6 +595,15 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"'{value}' must be at least 1")
     return number
+
+
+RAW_HELP = ("write text cells exactly as they are: without it, text starting with = + - @ TAB or CR (a formula "
+            "to a spreadsheet) gets a leading ' in .csv/.xlsx output (see docs/formats.md, 'Safe output')")
+
+
+def raw_option(parser: argparse.ArgumentParser) -> None:
+    """The --raw flag of every command that writes a .csv/.xlsx file."""
+    parser.add_argument("--raw", action="store_true", help=RAW_HELP)
 
 
 def _data_options(parser: argparse.ArgumentParser) -> None:
@@ -661,6 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show each top-level group's score (its share of its maximum on the framework's "
                         "score_scale, 0-100 by default) instead of its points, in the printed table and a "
                         ".csv/.xlsx --out file (.xlsx: also a 'scores' sheet with every node's score)")
+    raw_option(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("validate", help="check a framework (and data) and report every problem",
@@ -703,6 +713,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write a .csv table even though it cannot hold the framework's top-level keys (id, name, "
                         "total, score_scale, categories, grading, adjustments ...), with a warning naming those left "
                         "out; without it such a conversion is refused")
+    raw_option(p)
     p.set_defaults(func=cmd_convert)
     return parser
 

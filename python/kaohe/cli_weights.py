@@ -9,6 +9,7 @@ from typing import Any, List, Optional, TextIO
 import pandas as pd
 
 from . import cli
+from ._cells import LINE_END, safe_frame, safe_series
 
 OBJECTIVE = ("entropy", "critic", "std", "merec", "equal")
 
@@ -54,7 +55,8 @@ def cmd_ahp(args: argparse.Namespace, out: TextIO) -> int:
         out.write(cli.format_table(["row", "column", "judgement", "implied", "deviation"], body,
                                    [False, False, True, True, True]) + "\n")
     if args.out:
-        r.weights.to_csv(args.out, encoding="utf-8-sig", header=["weight"])
+        weights = safe_series(r.weights, raw=args.raw)
+        weights.to_csv(args.out, encoding="utf-8-sig", header=["weight"], lineterminator=LINE_END)
     return cli.EXIT_OK
 
 
@@ -107,7 +109,8 @@ def cmd_objective(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{w.attrs.get('method', method)}: {w.attrs.get('variant', '')}; {len(values)} units\n")
     if args.out:
         frame = pd.DataFrame({"weight": w, **{k: v for k, v in diagnostics.items()}})
-        frame.to_csv(args.out, encoding="utf-8-sig")
+        frame = safe_frame(frame, raw=args.raw)
+        frame.to_csv(args.out, encoding="utf-8-sig", lineterminator=LINE_END)
     return cli.EXIT_OK
 
 
@@ -134,6 +137,7 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
                    help="list the N most inconsistent judgements even when CR <= 0.1")
     a.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
     a.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
+    cli.raw_option(a)
     a.set_defaults(func=cmd_ahp)
 
     for method in OBJECTIVE:
@@ -154,4 +158,5 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
             o.add_argument("--correlation", choices=("pearson", "spearman"), default="pearson")
         o.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
         o.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
+        cli.raw_option(o)
         o.set_defaults(func=cmd_objective)
