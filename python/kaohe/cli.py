@@ -38,7 +38,7 @@ import math
 import os
 import sys
 import unicodedata
-from typing import Any, Callable, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_INTERRUPTED",
            "display_width", "format_table"]
@@ -255,6 +255,14 @@ def _check_units_given(fw: Any, args: argparse.Namespace) -> None:
                            "(id,name,category) with --units", file=args.framework)
 
 
+def _number_format(args: argparse.Namespace) -> Dict[str, Any]:
+    """--decimal and --thousands: how the data tables write numbers."""
+    decimal, thousands = getattr(args, "decimal", None) or ".", getattr(args, "thousands", None)
+    if decimal == thousands:
+        raise _input_error(f"--decimal and --thousands cannot both be '{decimal}'")
+    return {"decimal": decimal, "thousands": thousands}
+
+
 def _inputs(args: argparse.Namespace) -> List[str]:
     return [getattr(args, name, None) for name in ("framework", "results", "units", "events")]
 
@@ -265,7 +273,8 @@ def _score(args: argparse.Namespace) -> Any:
     fw = _load_framework(args.framework)
     _check_units_given(fw, args)
     try:
-        return fw.score(args.results, units=args.units, events=args.events, encoding=args.encoding)
+        return fw.score(args.results, units=args.units, events=args.events, encoding=args.encoding,
+                        **_number_format(args))
     except InputError as exc:
         if exc.problems:  # the engine's list of every problem at one stage: report them as validate does
             raise _Problems(list(exc.problems), _inputs(args)) from None
@@ -316,7 +325,8 @@ def _score_collecting(fw: Any, args: argparse.Namespace) -> "tuple[Any, List[str
 
     for _ in range(1000):
         try:
-            card = fw.score(results, units=args.units, events=events, encoding=args.encoding)
+            card = fw.score(results, units=args.units, events=events, encoding=args.encoding,
+                            **_number_format(args))
             return (card if not problems else None), problems
         except InputError as exc:
             found = [p for p in _problems_of(exc) if not consequence(p)]
@@ -450,7 +460,7 @@ def _table_problems(args: argparse.Namespace) -> List[str]:
     for table, reader in ((args.results, data.to_results), (args.events, data.to_events)):
         if table:
             try:
-                reader(table, units, encoding=args.encoding)
+                reader(table, units, encoding=args.encoding, **_number_format(args))
             except InputError as exc:
                 problems.append(str(exc))
     return problems
@@ -614,6 +624,13 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
                         help="events table (.csv/.xlsx): deductions, bonuses, ratings, manual scores, vetoes ...")
     parser.add_argument("--encoding", metavar="ENC",
                         help="encoding of the CSV data tables (default: detect UTF-8, UTF-8 with BOM, GB18030)")
+    parser.add_argument("--decimal", choices=(".", ","), default=".",
+                        help="decimal separator of numbers in the results and events tables (default '.'; with "
+                             "',', 12,5 is 12.5). Without --decimal , or --thousands, a number with a ',' is an "
+                             "error, since 1,234 can be read two ways")
+    parser.add_argument("--thousands", choices=(",", "."),
+                        help="thousands separator of numbers in the results and events tables (1,234 with ','; "
+                             "1.234,5 with --thousands . --decimal ,); default: none")
 
 
 # Commands whose handlers live in other modules: (name, one-line help for `kaohe --help`). Their arguments

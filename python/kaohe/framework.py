@@ -202,7 +202,8 @@ class Framework:
 
     # -- scoring -----------------------------------------------------------------------------------------
     def score(self, results: TableLike, units: Optional[TableLike] = None, events: Optional[TableLike] = None, *,
-              encoding: Optional[str] = None, strict_items: bool = True) -> ScoreCard:
+              encoding: Optional[str] = None, strict_items: bool = True, decimal: str = ".",
+              thousands: Optional[str] = None) -> ScoreCard:
         """Score units on this framework.
 
         Parameters
@@ -219,14 +220,19 @@ class Framework:
             Encoding of CSV inputs (detected when not given: UTF-8, UTF-8 with BOM, GB18030).
         strict_items : bool
             A results column that no indicator reads is an error (default), so typos cannot go unnoticed.
+        decimal, thousands : str, optional
+            How text cells of ``results`` and ``events`` write numbers. By default a number with a ``,``
+            (``1,234``, ``12,5``, ``1.234,5``) is an error naming the file, row and column, since it can be read
+            two ways; ``decimal=","`` reads ``12,5`` as 12.5, ``thousands=","`` reads ``1,234`` as 1234,
+            ``decimal=",", thousands="."`` reads ``1.234,5`` as 1234.5 (see docs/formats.md, "Numbers").
 
         Returns
         -------
         ScoreCard
         """
         unit_table = self._units(results, units, encoding)
-        res = to_results(results, unit_table, encoding=encoding)
-        ev = to_events(events, unit_table, encoding=encoding)
+        res = to_results(results, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
+        ev = to_events(events, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,
                            strict_items, res.source, ev.source, unit_table.source)

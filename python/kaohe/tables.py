@@ -301,7 +301,7 @@ class _TableReader:
                 raise self.error(f"'{text}' is not a finite percentage", row, column)
             return text
         try:
-            parsed = parse_cell(value)
+            parsed = parse_cell(value, declare=False)
         except ValueError as exc:
             raise self.error(str(exc), row, column) from None
         if isinstance(parsed, str):

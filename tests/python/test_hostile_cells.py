@@ -3,6 +3,9 @@
 Formula injection: names such as ``=cmd|' /C calc'!A0`` reach every .csv/.xlsx file kaohe writes neutralised
 with a leading quote (OWASP), workbook cells are text and never formulas, numbers stay numbers, ``--raw`` writes
 the exact text, and a framework converted to a table and read back has its names unchanged.
+
+Ambiguous numbers: ``1,234``, ``12,5`` and ``1.234,5`` in a data table are errors naming the file, row and column
+unless the number format is declared (``decimal=","``, ``thousands=","`` / ``--decimal``, ``--thousands``).
 """
 from __future__ import annotations
 
@@ -266,4 +269,139 @@ def test_write_table_raw_refuses_text_that_would_not_read_back(tmp_path):
         {"id": "a", "name": CMD, "rule": {"type": "manual"}}]}}).to_table()
     kaohe.tables.write_table(plain, tmp_path / "raw.csv", raw=True)
     assert csv_cells(tmp_path / "raw.csv")[1][0] == CMD
+
+
+# -- ambiguous numbers ------------------------------------------------------------------------------------
+AMBIGUOUS = {"1,234": "a thousands separator (1234) or a decimal comma (1.234)",
+             "12,5": "a thousands separator (125) or a decimal comma (12.5)",
+             "1.234,5": "a thousands separator or a decimal comma"}
+HINT = ("remove the thousands separator (write plain digits with '.' as the decimal point), or declare how the file "
+        "writes numbers: decimal=',' and/or thousands=',' or '.' (kaohe: --decimal , --thousands .)")
+
+
+def district_results_with(tmp_path: Path, district_files, value: str, column: str = "key_projects") -> Path:
+    rows = csv_cells(district_files["results"])
+    rows[2][rows[0].index(column)] = value
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return write_csv(tmp_path / "results.csv", rows)
+
+
+def spelt(number: float, decimal: str, thousands) -> str:
+    """A number as a file in that locale writes it: 1234.5 -> '1.234,5' (decimal ',', thousands '.')."""
+    text = f"{number:,}" if thousands else repr(number)
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands or "")
+
+
+def localised(source: Path, dest: Path, decimal: str, thousands, big: bool = False) -> Path:
+    """A copy of a CSV table with every number cell spelt in a locale; ``big``: a results table whose unit on
+    row 3 completed 1234.5% of its key projects (a number that needs a thousands separator)."""
+    rows = csv_cells(source)
+    if big:
+        rows[2][rows[0].index("key_projects")] = "1234.5"
+    for row in rows[1:]:
+        for j, cell in enumerate(row):
+            try:
+                number = float(cell)
+            except ValueError:
+                continue
+            row[j] = spelt(number, decimal, thousands)
+    return write_csv(dest, rows)
+
+
+@pytest.mark.parametrize("text", list(AMBIGUOUS))
+def test_ambiguous_numbers_in_results_are_errors_naming_the_cell(tmp_path, district, district_files, text):
+    results = district_results_with(tmp_path, district_files, text)
+    with pytest.raises(DataError) as info:
+        district.score(results, units=district_files["units"], events=district_files["events"])
+    assert str(info.value) == (f"{results}: row 3: column 'key_projects': '{text}' is ambiguous: ',' may be "
+                               f"{AMBIGUOUS[text]}; {HINT}")
+
+
+@pytest.mark.parametrize("decimal, thousands", [(",", None), (".", ","), (",", "."), (",", None)])
+def test_a_declared_number_format_reads_a_whole_file_in_that_locale(tmp_path, district, district_files, decimal,
+                                                                    thousands):
+    results = localised(district_files["results"], tmp_path / "results.csv", decimal, thousands, big=True)
+    events = localised(district_files["events"], tmp_path / "events.csv", decimal, thousands)
+    plain = localised(district_files["results"], tmp_path / "plain.csv", ".", None, big=True)
+    if thousands:
+        assert any(thousands in c for row in csv_cells(results)[1:] for c in row[1:])
+    card = district.score(results, units=district_files["units"], events=events, decimal=decimal, thousands=thousands)
+    same = district.score(plain, units=district_files["units"], events=district_files["events"])
+    assert card.total.equals(same.total)
+    with pytest.raises(DataError):  # and without the declaration, the file is refused rather than misread
+        district.score(results, units=district_files["units"], events=events)
+
+
+@pytest.mark.parametrize("text, options, reason", [
+    ("12,34", {"thousands": ","}, "'12,34' is not a number with thousands separator ',' (groups of three digits "
+                                  "before the decimal point, as in 1,234.5)"),
+    ("1.5", {"decimal": ","}, "'1.5' has a '.' but the declared decimal separator is ','; declare thousands='.' "
+                              "(--thousands .) if '.' groups thousands, or write the number with a decimal comma")])
+def test_a_declared_format_refuses_numbers_it_does_not_explain(tmp_path, district, district_files, text, options,
+                                                               reason):
+    decimal = options.get("decimal", ".")
+    results = localised(district_files["results"], tmp_path / "loc.csv", decimal, options.get("thousands"))
+    rows = csv_cells(results)
+    rows[2][rows[0].index("key_projects")] = text
+    results = write_csv(tmp_path / "results.csv", rows)
+    events = localised(district_files["events"], tmp_path / "events.csv", decimal, None)
+    with pytest.raises(DataError) as info:
+        district.score(results, units=district_files["units"], events=events, **options)
+    assert str(info.value) == f"{results}: row 3: column 'key_projects': {reason}"
+
+
+def test_ambiguous_numbers_in_events_and_xlsx_text_cells(tmp_path, district, district_files):
+    events = csv_cells(district_files["events"])
+    events[1][events[0].index("count")] = "1,5"
+    path = write_csv(tmp_path / "events.csv", events)
+    with pytest.raises(DataError) as info:
+        district.score(district_files["results"], units=district_files["units"], events=path)
+    assert str(info.value).startswith(f"{path}: row 2: column 'count': '1,5' is ambiguous: ',' may be a thousands "
+                                      "separator (15) or a decimal comma (1.5); remove the thousands separator")
+    frame = pd.read_csv(district_files["results"], dtype=str)  # text cells in the workbook
+    frame.loc[0, "livelihood"] = "99,5"
+    book = tmp_path / "results.xlsx"
+    frame.to_excel(book, index=False)
+    with pytest.raises(DataError) as info:
+        district.score(book, units=district_files["units"], events=district_files["events"])
+    assert str(info.value).startswith(f"{book}: row 2: column 'livelihood': '99,5' is ambiguous")
+
+
+def test_xlsx_number_cells_are_not_read_with_the_declared_decimal_comma(tmp_path, district, district_files):
+    frame = pd.read_csv(district_files["results"])
+    frame["livelihood"] = frame["livelihood"].map(lambda v: spelt(v, ",", None))  # text cells: 99,5
+    book = tmp_path / "results.xlsx"
+    frame.to_excel(book, index=False)  # the other columns are number cells (104.1), which have no locale
+    sheet = openpyxl.load_workbook(book).active
+    assert sheet["H1"].value == "key_projects" and sheet["H2"].data_type == "n"
+    assert sheet["I1"].value == "livelihood" and sheet["I2"].data_type == "s"
+    events = localised(district_files["events"], tmp_path / "events.csv", ",", None)
+    card = district.score(book, units=district_files["units"], events=events, decimal=",")
+    base = district.score(district_files["results"], units=district_files["units"], events=district_files["events"])
+    assert card.total.equals(base.total)
+
+
+def test_cli_decimal_and_thousands_flags(capsys, tmp_path, district_files):
+    results = localised(district_files["results"], tmp_path / "results.csv", ",", ".", big=True)
+    events = localised(district_files["events"], tmp_path / "events.csv", ",", ".")
+    argv = [str(a) for a in ["score", district_files["framework"], results, "--units", district_files["units"],
+                             "--events", events]]
+    assert cli.main(argv) == 2
+    assert "is ambiguous: ',' may be" in capsys.readouterr().err
+    assert cli.main(argv + ["--decimal", ",", "--thousands", "."]) == 0
+    capsys.readouterr()
+    assert cli.main(argv + ["--decimal", ".", "--thousands", "."]) == 2
+    assert "--decimal and --thousands cannot both be '.'" in capsys.readouterr().err
+    assert cli.main(["validate"] + argv[1:]) == 2
+    assert "is ambiguous: ',' may be" in capsys.readouterr().err
+    assert cli.main(["validate"] + argv[1:] + ["--decimal", ",", "--thousands", "."]) == 0
+
+
+def test_framework_table_numbers_with_a_comma_are_errors(tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["level1", "id", "points", "rule"], ["A", "a", "1,5", "manual"]])
+    with pytest.raises(kaohe.FrameworkError) as info:
+        kaohe.Framework.from_table(path)
+    assert str(info.value) == (f"{path}: row 2: column 'points': '1,5' is ambiguous: ',' may be a thousands "
+                               "separator (15) or a decimal comma (1.5); write the number without separators, with "
+                               "'.' as the decimal point")
 
