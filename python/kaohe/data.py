@@ -9,7 +9,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -310,6 +310,8 @@ class Results:
     values: np.ndarray
     text: List[Tuple[int, int, str]] = field(default_factory=list)
     source: str = ""
+    #: where(unit index, item index) -> the cell's file, row and column, for messages.
+    where: Optional[Callable[[int, int], Dict[str, Any]]] = None
 
 
 @dataclass
@@ -472,7 +474,7 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str, number_format
             values = np.asfortranarray(numbers)
         else:
             values[positions, :] = numbers
-        return Results(items, values, text, _source_of(frame, default))
+        return Results(items, values, text, _source_of(frame, default), _wide_where(frame, positions, items, default))
     for j, item in enumerate(items):
         column = frame[item]
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
@@ -492,7 +494,16 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str, number_format
                 text.append((int(positions[i]), j, parsed))
             elif parsed is not None:
                 values[positions[i], j] = parsed
-    return Results(items, values, text, _source_of(frame, default))
+    return Results(items, values, text, _source_of(frame, default), _wide_where(frame, positions, items, default))
+
+
+def _wide_where(frame: pd.DataFrame, positions: np.ndarray, items: List[str],
+                default: str) -> Callable[[int, int], Dict[str, Any]]:
+    def where(unit: int, item: int) -> Dict[str, Any]:
+        i = int(np.flatnonzero(positions == unit)[0])
+        return _where(frame, frame.index[i], items[item], default)
+
+    return where
 
 
 def _long_results(frame: pd.DataFrame, units: Units, default: str, number_format: Dict[str, Any]) -> Results:
@@ -530,7 +541,12 @@ def _long_results(frame: pd.DataFrame, units: Units, default: str, number_format
             text.append((u, j, parsed))
         elif parsed is not None:
             values[u, j] = parsed
-    return Results(items, values, text, _source_of(frame, default))
+
+    def where(unit: int, item: int) -> Dict[str, Any]:
+        label = next(label for u, j, _, label in cells if (u, j) == (unit, item))
+        return _where(frame, label, "value", default)
+
+    return Results(items, values, text, _source_of(frame, default), where)
 
 
 EVENT_COLUMNS = ("unit", "type", "target", "kind", "count", "item", "level", "share", "evidence", "rater", "value", "note")
@@ -581,3 +597,77 @@ def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[st
                      get("evidence"), source, -1 if line is None else line))
     return Events(rows, source)
 
+
+#: Rule types whose points are M x value / reference without a floor: a negative input gives negative points.
+_NON_NEGATIVE_RULES = ("completion",)
+
+
+def sign_checks(framework: Dict[str, Any]) -> List[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any],
+                                                          Dict[str, Dict[str, Any]]]]:
+    """Per leaf whose inputs cannot be negative: (path, categories it applies to or None, its id, its rule, its
+    rule_by_category). A ratio's denominator can never be negative; a completion's input (or a ratio's
+    numerator under a completion rule) cannot either."""
+    out: List[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any], Dict[str, Dict[str, Any]]]] = []
+
+    def walk(node: Dict[str, Any], path: str, applies: Optional[frozenset]) -> None:
+        if node.get("applies_to"):
+            mine = frozenset(map(str, node["applies_to"]))
+            applies = mine if applies is None else applies & mine
+        for child in node.get("children") or []:
+            walk(child, f"{path}/{child.get('id')}", applies)
+        rule = node.get("rule")
+        if isinstance(rule, dict):
+            out.append((path, applies, node.get("id"), rule, node.get("rule_by_category") or {}))
+
+    root = framework.get("root") or {}
+    walk(root, str(root.get("id", "root")), None)
+    return out
+
+
+def _inputs_of(rule: Dict[str, Any], leaf_id: Optional[str]) -> List[Tuple[str, str]]:
+    """(item, what) pairs that must not be negative under this rule."""
+    data = rule.get("input", leaf_id)
+    completion = rule.get("type") in _NON_NEGATIVE_RULES
+    if isinstance(data, dict) and isinstance(data.get("ratio"), list) and len(data["ratio"]) == 2:
+        numerator, denominator = map(str, data["ratio"])
+        pairs = [(denominator, f"the denominator of its ratio {numerator}/{denominator}")]
+        if completion:
+            pairs.insert(0, (numerator, f"the numerator of its ratio {numerator}/{denominator} (a completion rate)"))
+        return pairs
+    if isinstance(data, dict):
+        data = data.get("item")
+    return [(str(data), "the input of a completion rule")] if completion and data is not None else []
+
+
+def check_signs(checks: Sequence[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any],
+                                       Dict[str, Dict[str, Any]]]],
+                units: Units, results: Results) -> None:
+    """Refuse a negative value that a leaf cannot take (see :func:`sign_checks`), naming the unit, the indicator
+    and the cell: a negative denominator turns a rate's sign, and a negative completion gives points below zero."""
+    if not checks or not results.items:
+        return
+    column = {item: j for j, item in enumerate(results.items)}
+    categories = np.asarray(units.categories, dtype=object)
+    for path, applies, leaf_id, rule, by_category in checks:
+        groups: Dict[Tuple[Tuple[str, str], ...], np.ndarray] = {}
+        cats = set(units.categories) if applies is None else set(units.categories) & applies
+        for category in cats:
+            merged = dict(rule, **by_category.get(category, {}))
+            key = tuple(_inputs_of(merged, leaf_id))
+            mask = categories == category
+            groups[key] = groups[key] | mask if key in groups else mask
+        for pairs, mask in groups.items():
+            for item, what in pairs:
+                j = column.get(item)
+                if j is None:
+                    continue
+                bad = np.flatnonzero(mask & (results.values[:, j] < 0))
+                if len(bad):
+                    u = int(bad[0])
+                    value = float(results.values[u, j])
+                    where = results.where(u, j) if results.where else {"file": results.source or None}
+                    hint = ("a ratio's denominator is a count or a total" if "denominator" in what else
+                            "if negative values are meaningful here, use a linear rule (zero_at, full_at), which is "
+                            "clamped to 0 .. M")
+                    raise located(DataError, f"unit '{units.ids[u]}', {path}: '{item}' is {value:g}, but {what} "
+                                  f"cannot be negative ({hint})", **where)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from .data import TableLike, to_events, to_results, to_units, Units
+from .data import TableLike, Units, check_signs, sign_checks, to_events, to_results, to_units
 from .errors import FrameworkError, located
 from .scorecard import ScoreCard
 
@@ -29,10 +29,11 @@ class Framework:
     :meth:`from_yaml`, :meth:`from_dict` or :meth:`from_table`, then call :meth:`score`.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_signs")
 
     def __init__(self, core: _core.Framework) -> None:
         self._core = core
+        self._signs: Optional[List[Any]] = None
 
     # -- construction ------------------------------------------------------------------------------------
     @classmethod
@@ -232,6 +233,9 @@ class Framework:
         """
         unit_table = self._units(results, units, encoding)
         res = to_results(results, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
+        if self._signs is None:
+            self._signs = sign_checks(self.to_dict())
+        check_signs(self._signs, unit_table, res)
         ev = to_events(events, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,

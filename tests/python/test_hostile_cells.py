@@ -6,6 +6,9 @@ the exact text, and a framework converted to a table and read back has its names
 
 Ambiguous numbers: ``1,234``, ``12,5`` and ``1.234,5`` in a data table are errors naming the file, row and column
 unless the number format is declared (``decimal=","``, ``thousands=","`` / ``--decimal``, ``--thousands``).
+
+Negative values a rule cannot take (a completion's input, a ratio's denominator) are errors naming the unit,
+the indicator and the cell.
 """
 from __future__ import annotations
 
@@ -405,3 +408,63 @@ def test_framework_table_numbers_with_a_comma_are_errors(tmp_path):
                                "separator (15) or a decimal comma (1.5); write the number without separators, with "
                                "'.' as the decimal point")
 
+
+# -- negative values a rule cannot take ---------------------------------------------------------------------
+COMPLETION_HINT = ("if negative values are meaningful here, use a linear rule (zero_at, full_at), which is clamped "
+                   "to 0 .. M")
+
+
+@pytest.mark.parametrize("column, reason", [
+    ("court_attended", "'court_attended' is -1, but the numerator of its ratio court_attended/court_required (a "
+                       f"completion rate) cannot be negative ({COMPLETION_HINT})"),
+    ("court_required", "'court_required' is -1, but the denominator of its ratio court_attended/court_required "
+                       "cannot be negative (a ratio's denominator is a count or a total)"),
+])
+def test_negative_rate_inputs_are_errors_naming_unit_indicator_and_cell(tmp_path, district, district_files, column,
+                                                                        reason):
+    results = district_results_with(tmp_path, district_files, "-1", column)
+    with pytest.raises(DataError) as info:
+        district.score(results, units=district_files["units"], events=district_files["events"])
+    assert str(info.value) == (f"{results}: row 3: column '{column}': unit 'drc', district/rule_of_law/court_rate: "
+                               f"{reason}")
+
+
+def test_a_negative_completion_value_is_an_error_and_the_cli_validate_reports_it(capsys, tmp_path, district,
+                                                                                 district_files):
+    results = district_results_with(tmp_path, district_files, "-85.2", "key_projects")
+    with pytest.raises(DataError) as info:
+        district.score(results, units=district_files["units"], events=district_files["events"])
+    assert str(info.value) == (f"{results}: row 3: column 'key_projects': unit 'drc', district/key_tasks/key_projects: "
+                               f"'key_projects' is -85.2, but the input of a completion rule cannot be negative "
+                               f"({COMPLETION_HINT})")
+    code = cli.main([str(a) for a in ["validate", district_files["framework"], results, "--units",
+                                      district_files["units"], "--events", district_files["events"]]])
+    assert code == 2
+    assert "'key_projects' is -85.2, but the input of a completion rule cannot be negative" in capsys.readouterr().err
+
+
+def test_rules_that_clamp_allow_negative_values_and_a_dataframe_cell_is_named(district, district_files):
+    frame = pd.read_csv(district_files["results"], dtype={"unit": str})
+    frame.loc[1, "recon_corrected"] = -1.0  # a linear rule's numerator: clamped to 0 .. M, allowed
+    card = district.score(frame, units=district_files["units"], events=district_files["events"])
+    assert (card.node_points.fillna(0) >= 0).all().all()
+    frame.loc[1, "recon_closed"] = -2.0  # its denominator: never
+    with pytest.raises(DataError) as info:
+        district.score(frame, units=district_files["units"], events=district_files["events"])
+    assert str(info.value) == ("results DataFrame (row label 1): column 'recon_closed': unit 'drc', "
+                               "district/rule_of_law/recon_correction: 'recon_closed' is -2, but the denominator of "
+                               "its ratio recon_corrected/recon_closed cannot be negative (a ratio's denominator is a "
+                               "count or a total)")
+
+
+def test_a_negative_value_where_the_indicator_does_not_apply_is_not_checked():
+    fw = kaohe.Framework.from_dict({"kaohe": 1, "categories": [{"id": "a"}, {"id": "b"}], "root": {"id": "root",
+                                    "children": [{"id": "x", "applies_to": ["a"],
+                                                  "rule": {"type": "completion", "target": 100}},
+                                                 {"id": "y", "rule": {"type": "manual"}}]}})
+    units = pd.DataFrame({"id": ["u1", "u2"], "name": ["u1", "u2"], "category": ["a", "b"]})
+    events = pd.DataFrame({"unit": ["u1", "u2"], "type": ["manual"] * 2, "target": ["y"] * 2, "value": [1, 1],
+                           "note": ["ok", "ok"]})
+    fw.score(pd.DataFrame({"unit": ["u1", "u2"], "x": [50.0, -5.0]}), units=units, events=events)
+    with pytest.raises(DataError, match=r"unit 'u1', root/x: 'x' is -5, but the input of a completion rule"):
+        fw.score(pd.DataFrame({"unit": ["u1", "u2"], "x": [-5.0, 50.0]}), units=units, events=events)
