@@ -624,13 +624,13 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
                         help="events table (.csv/.xlsx): deductions, bonuses, ratings, manual scores, vetoes ...")
     parser.add_argument("--encoding", metavar="ENC",
                         help="encoding of the CSV data tables (default: detect UTF-8, UTF-8 with BOM, GB18030)")
-    parser.add_argument("--decimal", choices=(".", ","), default=".",
-                        help="decimal separator of numbers in the results and events tables (default '.'; with "
-                             "',', 12,5 is 12.5). Without --decimal , or --thousands, a number with a ',' is an "
-                             "error, since 1,234 can be read two ways")
-    parser.add_argument("--thousands", choices=(",", "."),
-                        help="thousands separator of numbers in the results and events tables (1,234 with ','; "
-                             "1.234,5 with --thousands . --decimal ,); default: none")
+    parser.add_argument("--decimal", choices=(".", ","), default=".", metavar="SEP",
+                        help="decimal separator ('.' or ',') of numbers in the results and events tables "
+                             "(default '.'; with ',', 12,5 is 12.5). Without --decimal , or --thousands, a number "
+                             "with a ',' is an error, since 1,234 can be read two ways")
+    parser.add_argument("--thousands", choices=(",", "."), metavar="SEP",
+                        help="thousands separator (',' or '.') of numbers in the results and events tables "
+                             "(1,234 with ','; 1.234,5 with --thousands . --decimal ,); default: none")
 
 
 # Commands whose handlers live in other modules: (name, one-line help for `kaohe --help`). Their arguments

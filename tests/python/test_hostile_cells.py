@@ -235,7 +235,8 @@ def table_framework() -> Dict:
                 {"id": "g1", "name": CMD, "points": 60, "note": "=1+1", "children": [
                     {"id": "a", "name": "+1+1", "points": 30, "rule": {"type": "completion", "target": 100},
                      "note": "@SUM(A1)"},
-                    {"id": "b", "name": "'=already quoted", "points": 30, "rule": {"type": "completion", "target": 100}}]},
+                    {"id": "b", "name": "'=already quoted", "points": 30,
+                     "rule": {"type": "completion", "target": 100}}]},
                 {"id": "g2", "name": "-2+3", "points": 40, "children": [
                     {"id": "c", "name": LINK, "points": 20, "rule": {"type": "completion", "target": 100}},
                     {"id": "d", "name": "''-x", "points": 20, "rule": {"type": "completion", "target": 100}}]},
