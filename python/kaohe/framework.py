@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 from .data import TableLike, Units, check_signs, sign_checks, to_events, to_results, to_units
-from .errors import FrameworkError, located
+from .errors import DataError, FrameworkError, located
 from .scorecard import ScoreCard
 
 __all__ = ["Framework"]
@@ -225,7 +225,7 @@ class Framework:
             How text cells of ``results`` and ``events`` write numbers. By default a number with a ``,``
             (``1,234``, ``12,5``, ``1.234,5``) is an error naming the file, row and column, since it can be read
             two ways; ``decimal=","`` reads ``12,5`` as 12.5, ``thousands=","`` reads ``1,234`` as 1234,
-            ``decimal=",", thousands="."`` reads ``1.234,5`` as 1234.5 (see docs/formats.md, "Numbers").
+            ``decimal=",", thousands="."`` reads ``1.234,5`` as 1234.5 (see docs/formats.md, "Numbers and locales").
 
         Returns
         -------
@@ -240,6 +240,7 @@ class Framework:
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,
                            strict_items, res.source, ev.source, unit_table.source)
+        _check_finite(core, self._core, unit_table, [unit_table.source, res.source, ev.source])
         return ScoreCard(core, self, unit_table)
 
     def _units(self, results: TableLike, units: Optional[TableLike], encoding: Optional[str]) -> Units:
@@ -252,3 +253,32 @@ class Framework:
 
         unique = unit_ids(_frame(results, "results", encoding, None))
         return Units(unique, unique, [""] * len(unique), [True] * len(unique), "")
+
+
+def _check_finite(core: Any, framework: Any, units: Units, sources: List[str]) -> None:
+    """NaN or an infinity never reaches a published total: the error names the unit and the node (the deepest
+    node whose points are not finite, or the adjustment) that made it so."""
+    totals = np.asarray(core.total)
+    bad = np.flatnonzero(~np.isfinite(totals))
+    if not len(bad):
+        return
+    u = int(bad[0])
+    nodes = framework.nodes
+    points = np.asarray(core.node_points)[u]
+    culprits = [i for i in range(len(nodes)) if np.isinf(points[i])]
+    adjustments = np.asarray(core.adjustment_points)
+    where: str
+    if culprits:
+        i = max(culprits, key=lambda k: nodes[k]["depth"])
+        where, value = nodes[i]["path"], float(points[i])
+    else:
+        row = adjustments[u] if adjustments.ndim == 2 and adjustments.shape[1] else np.array([])
+        odd = [j for j in range(len(row)) if not np.isfinite(row[j])]
+        if odd:
+            where, value = f"adjustment {framework.adjustment_ids[odd[0]]}", float(row[odd[0]])
+        else:
+            where, value = nodes[0]["path"], float(totals[u])
+    files = ", ".join(s for s in sources if s) or None
+    raise located(DataError, f"unit '{units.ids[u]}', {where}: the points are {value!r}, not a finite number, so "
+                  f"the total ({float(totals[u])!r}) cannot be published; check the rule's parameters (a target or "
+                  "range near 0, cap false) and the unit's values", file=files)

@@ -469,3 +469,30 @@ def test_a_negative_value_where_the_indicator_does_not_apply_is_not_checked():
     fw.score(pd.DataFrame({"unit": ["u1", "u2"], "x": [50.0, -5.0]}), units=units, events=events)
     with pytest.raises(DataError, match=r"unit 'u1', root/x: 'x' is -5, but the input of a completion rule"):
         fw.score(pd.DataFrame({"unit": ["u1", "u2"], "x": [-5.0, 50.0]}), units=units, events=events)
+
+
+# -- NaN or inf never reaches a published total ------------------------------------------------------------
+def test_an_infinite_leaf_is_an_error_naming_the_unit_and_the_node(tmp_path, capsys):
+    fw = {"kaohe": 1, "root": {"id": "root", "children": [
+        {"id": "g", "name": "g", "children": [
+            {"id": "x", "name": "x", "rule": {"type": "completion", "target": 1e-300, "cap": False}}]},
+        {"id": "y", "name": "y", "rule": {"type": "completion", "target": 100}}]}}
+    results = write_csv(tmp_path / "results.csv", [["unit", "x", "y"], ["u1", "5", "50"], ["u2", "1e10", "50"]])
+    with pytest.raises(DataError) as info:
+        kaohe.Framework.from_dict(fw).score(results)
+    assert str(info.value) == (f"{results}: unit 'u2', root/g/x: the points are inf, not a finite number, so the "
+                               "total (inf) cannot be published; check the rule's parameters (a target or range near "
+                               "0, cap false) and the unit's values")
+    path = tmp_path / "fw.json"
+    path.write_text(json.dumps(fw), encoding="utf-8")
+    assert cli.main(["score", str(path), str(results)]) == 2
+    assert "unit 'u2', root/g/x: the points are inf" in capsys.readouterr().err
+
+
+def test_a_total_that_overflows_is_an_error_naming_the_unit():
+    fw = kaohe.Framework.from_dict({"kaohe": 1, "root": {"id": "root", "children": [
+        {"id": n, "name": n, "points": 50, "rule": {"type": "completion", "target": 1e-300, "cap": False}}
+        for n in ("x", "y")]}})  # each leaf 50 x 2e6 / 1e-300 = 1e308 points, finite; their sum is not
+    with pytest.raises(DataError, match=r"unit 'u1', root: the points are inf, not a finite number, so the total "
+                                        r"\(inf\) cannot be published"):
+        fw.score(pd.DataFrame({"unit": ["u1", "u2"], "x": [2e6, 1.0], "y": [2e6, 1.0]}))
