@@ -46,8 +46,13 @@ def restore(value: Any) -> Any:
 
 
 def _texts(dtype: Any) -> bool:
-    """Whether a column or index of this dtype may hold text (object or a pandas string dtype)."""
-    return dtype == object or pd.api.types.is_string_dtype(dtype)
+    """Whether a column or index of this dtype may hold text (object, a pandas string dtype, categories)."""
+    return dtype == object or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype)
+
+
+def _plain(values: pd.Series) -> pd.Series:
+    """Categories as their values (a category '=x' must be neutralised like any text)."""
+    return values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype) else values
 
 
 def _index(index: pd.Index) -> pd.Index:
@@ -67,7 +72,7 @@ def safe_frame(frame: pd.DataFrame, *, raw: bool = False) -> pd.DataFrame:
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if _texts(column.dtype):
-            out.isetitem(position, column.map(neutralise))
+            out.isetitem(position, _plain(column).map(neutralise))
     out.columns = _index(out.columns)
     out.index = _index(out.index)
     out.attrs = dict(frame.attrs)
@@ -78,7 +83,7 @@ def safe_series(series: pd.Series, *, raw: bool = False) -> pd.Series:
     """:func:`safe_frame` for a Series (values, index and name)."""
     if raw:
         return series
-    values = series.map(neutralise) if _texts(series.dtype) else series.copy()
+    values = _plain(series).map(neutralise) if _texts(series.dtype) else series.copy()
     values.index = _index(series.index)
     values.name = neutralise(series.name)
     return values

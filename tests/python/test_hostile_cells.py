@@ -120,6 +120,20 @@ def test_neutralise_leaves_numbers_and_harmless_text_alone(value):
     assert restore(neutralise(value)) is value
 
 
+def test_safe_frame_neutralises_text_of_every_dtype_labels_and_index_but_not_numbers():
+    from kaohe._cells import safe_frame
+
+    frame = pd.DataFrame({"=col": pd.Categorical([CMD, "y"]), "n": [-1.5, 2.0], "t": ["+1+1", "-3.5"],
+                          "s": pd.array(["@a", None], dtype="string")}, index=pd.Index(["-x", "1"], name="=unit"))
+    safe = safe_frame(frame)
+    assert list(safe.columns) == ["'=col", "n", "t", "s"] and safe.index.name == "'=unit"
+    assert list(safe.index) == ["'-x", "1"]
+    assert list(safe["'=col"]) == ["'" + CMD, "y"] and list(safe["t"]) == ["'+1+1", "-3.5"]
+    assert safe["s"].iloc[0] == "'@a" and pd.isna(safe["s"].iloc[1])
+    assert safe["n"].tolist() == [-1.5, 2.0] and safe["n"].dtype == float
+    assert safe_frame(frame, raw=True) is frame and list(frame.columns)[0] == "=col"  # the input is not changed
+
+
 # -- kaohe score --out ----------------------------------------------------------------------------------------
 def test_score_out_csv_neutralises_unit_ids_names_categories_and_group_names(capsys, hostile):
     out = hostile["dir"] / "card.csv"
