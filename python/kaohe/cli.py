@@ -43,7 +43,7 @@ import math
 import os
 import sys
 import unicodedata
-from typing import Any, Callable, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_INTERRUPTED",
            "display_width", "format_table"]
@@ -260,6 +260,14 @@ def _check_units_given(fw: Any, args: argparse.Namespace) -> None:
                            "(id,name,category) with --units", file=args.framework)
 
 
+def _number_format(args: argparse.Namespace) -> Dict[str, Any]:
+    """--decimal and --thousands: how the data tables write numbers."""
+    decimal, thousands = getattr(args, "decimal", None) or ".", getattr(args, "thousands", None)
+    if decimal == thousands:
+        raise _input_error(f"--decimal and --thousands cannot both be '{decimal}'")
+    return {"decimal": decimal, "thousands": thousands}
+
+
 def _inputs(args: argparse.Namespace) -> List[str]:
     return [getattr(args, name, None) for name in ("framework", "results", "units", "events")]
 
@@ -270,21 +278,22 @@ def _score(args: argparse.Namespace) -> Any:
     fw = _load_framework(args.framework)
     _check_units_given(fw, args)
     try:
-        return fw.score(args.results, units=args.units, events=args.events, encoding=args.encoding)
+        return fw.score(args.results, units=args.units, events=args.events, encoding=args.encoding,
+                        **_number_format(args))
     except InputError as exc:
         if exc.problems:  # the engine's list of every problem at one stage: report them as validate does
             raise _Problems(list(exc.problems), _inputs(args)) from None
         raise
 
 
-def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False) -> None:
+def _write_card(card: Any, path: str, *, rounded: bool = True, scores: bool = False, raw: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
 
     def write(temp: str) -> None:
         if suffix == ".csv":
-            card.to_csv(temp, rounded=rounded, scores=scores)
+            card.to_csv(temp, rounded=rounded, scores=scores, raw=raw)
         elif suffix == ".xlsx":
-            card.to_excel(temp, rounded=rounded, scores=scores)
+            card.to_excel(temp, rounded=rounded, scores=scores, raw=raw)
         else:
             card.to_json(temp)
 
@@ -378,7 +387,8 @@ def _score_collecting(fw: Any, args: argparse.Namespace) -> "tuple[Any, List[str
 
     for _ in range(1000):
         try:
-            card = fw.score(results, units=args.units, events=events, encoding=args.encoding)
+            card = fw.score(results, units=args.units, events=events, encoding=args.encoding,
+                            **_number_format(args))
             return (card if not problems else None), problems
         except InputError as exc:
             found = [p for p in _problems_of(exc) if not consequence(p)]
@@ -443,7 +453,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     for w in card.warnings:
         _warn(w)
     if args.out:
-        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores)
+        _write_card(card, args.out, rounded=not args.full_precision, scores=args.scores, raw=args.raw)
     return EXIT_OK
 
 
@@ -512,7 +522,7 @@ def _table_problems(args: argparse.Namespace) -> List[str]:
     for table, reader in ((args.results, data.to_results), (args.events, data.to_events)):
         if table:
             try:
-                reader(table, units, encoding=args.encoding)
+                reader(table, units, encoding=args.encoding, **_number_format(args))
             except InputError as exc:
                 problems.append(str(exc))
     return problems
@@ -557,7 +567,7 @@ def _framework_table(fw: Any, source: str, dest: str) -> Any:
                       path=exc.path) from None
 
 
-def _write_framework(fw: Any, table: Any, path: str) -> None:
+def _write_framework(fw: Any, table: Any, path: str, raw: bool = False) -> None:
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".json":
         fw.to_json(path)
@@ -576,7 +586,7 @@ def _write_framework(fw: Any, table: Any, path: str) -> None:
                 raise _input_error("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=path) from None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LossWarning)  # cmd_convert has checked --allow-loss and names the keys
-            write_table(table, path, encoding="utf-8-sig", allow_loss=True)  # xlsx: rows and a 'meta' sheet
+            write_table(table, path, encoding="utf-8-sig", allow_loss=True, raw=raw)  # xlsx: rows, 'meta' sheet
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
@@ -600,7 +610,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
 
     def write(temp: str) -> None:  # a temporary file beside DEST, renamed into place once verified
         nonlocal alone
-        _write_framework(fw, table, temp)
+        _write_framework(fw, table, temp, raw=args.raw)
         # Verify: the written file must read back to the same framework; when keys were knowingly left out, it
         # must do so once they are given back, so that nothing else is lost.
         original = fw.to_dict()
@@ -652,6 +662,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
+RAW_HELP = ("write text cells exactly as they are: without it, text starting with = + - @ TAB or CR (a formula "
+            "to a spreadsheet) gets a leading ' in .csv/.xlsx output (see docs/formats.md, 'Safe output')")
+
+
+def raw_option(parser: argparse.ArgumentParser) -> None:
+    """The --raw flag of every command that writes a .csv/.xlsx file."""
+    parser.add_argument("--raw", action="store_true", help=RAW_HELP)
+
+
 def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--units", "-u", metavar="U",
                         help="units table (.csv/.xlsx: id,name,category[,in_pool]); required when the framework "
@@ -660,6 +679,13 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
                         help="events table (.csv/.xlsx): deductions, bonuses, ratings, manual scores, vetoes ...")
     parser.add_argument("--encoding", metavar="ENC",
                         help="encoding of the CSV data tables (default: detect UTF-8, UTF-8 with BOM, GB18030)")
+    parser.add_argument("--decimal", choices=(".", ","), default=".", metavar="SEP",
+                        help="decimal separator ('.' or ',') of numbers in the results and events tables "
+                             "(default '.'; with ',', 12,5 is 12.5). Without --decimal , or --thousands, a number "
+                             "with a ',' is an error, since 1,234 can be read two ways")
+    parser.add_argument("--thousands", choices=(",", "."), metavar="SEP",
+                        help="thousands separator (',' or '.') of numbers in the results and events tables "
+                             "(1,234 with ','; 1.234,5 with --thousands . --decimal ,); default: none")
 
 
 # Commands whose handlers live in other modules: (name, one-line help for `kaohe --help`). Their arguments
@@ -717,6 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show each top-level group's score (its share of its maximum on the framework's "
                         "score_scale, 0-100 by default) instead of its points, in the printed table and a "
                         ".csv/.xlsx --out file (.xlsx: also a 'scores' sheet with every node's score)")
+    raw_option(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("validate", help="check a framework (and data) and report every problem",
@@ -760,6 +787,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "total, score_scale, categories, grading, adjustments ...), with a warning naming those left "
                         "out; without it such a conversion is refused")
     _force_option(p)
+    raw_option(p)
     p.set_defaults(func=cmd_convert)
     return parser
 

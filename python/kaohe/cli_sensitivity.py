@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import cli
+from ._cells import LINE_END, safe_frame
 
 
 def _fmt(x: Any, digits: int = 2) -> str:
@@ -91,7 +92,9 @@ def cmd_whatif(args: argparse.Namespace, out: TextIO) -> int:
         named = table.copy()
         for column in ("grade_before", "grade_after", "band_before", "band_after"):
             named[column] = [grade_name.get(g, g) if g else g for g in named[column]]
-        cli._write_output(args.out, lambda temp: named.to_csv(temp, encoding="utf-8-sig"))
+        named = safe_frame(named, raw=args.raw)
+        cli._write_output(args.out, lambda temp: named.to_csv(
+            temp, encoding="utf-8-sig", lineterminator=LINE_END))
     return cli.EXIT_OK
 
 
@@ -119,7 +122,9 @@ def cmd_stability(args: argparse.Namespace, out: TextIO) -> int:
         frame = pd.concat([table.assign(skipped=""),
                            pd.DataFrame({"skipped": list(skipped.values())},
                                         index=pd.Index(list(skipped), name=table.index.name))])
-        cli._write_output(args.out, lambda temp: frame.to_csv(temp, encoding="utf-8-sig"))
+        frame = safe_frame(frame, raw=args.raw)
+        cli._write_output(args.out, lambda temp: frame.to_csv(
+            temp, encoding="utf-8-sig", lineterminator=LINE_END))
     return cli.EXIT_OK
 
 
@@ -165,8 +170,9 @@ def cmd_uncertainty(args: argparse.Namespace, out: TextIO) -> int:
     fixed = 3 if by_pool else 2
     out.write(cli.format_table(head, body, [False] * fixed + [True] * (len(head) - fixed)) + "\n")
     if args.out:
-        frame = pd.concat([summary, grades.add_prefix("p_grade_")], axis=1)
-        cli._write_output(args.out, lambda temp: frame.to_csv(temp, encoding="utf-8-sig"))
+        frame = safe_frame(pd.concat([summary, grades.add_prefix("p_grade_")], axis=1), raw=args.raw)
+        cli._write_output(args.out, lambda temp: frame.to_csv(
+            temp, encoding="utf-8-sig", lineterminator=LINE_END))
     return cli.EXIT_OK
 
 
@@ -198,6 +204,7 @@ def _whatif(p: argparse.ArgumentParser, framework_help: str, results_help: str) 
                    help="nodes listed as drivers per unit (default 3)")
     p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the full comparison as CSV")
     cli._force_option(p)
+    cli.raw_option(p)
     cli._data_options(p)
     p.set_defaults(func=cmd_whatif)
 
@@ -213,6 +220,7 @@ def _stability(p: argparse.ArgumentParser, framework_help: str, results_help: st
     p.add_argument("--top-k", metavar="K", type=cli._positive_int, default=10, help="size of the top set (10)")
     p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the intervals as CSV")
     cli._force_option(p)
+    cli.raw_option(p)
     cli._data_options(p)
     p.set_defaults(func=cmd_stability)
 
@@ -238,5 +246,6 @@ def _uncertainty(p: argparse.ArgumentParser, framework_help: str, results_help: 
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--out", "-o", metavar="FILE.csv", help="also write the per-unit summary as CSV")
     cli._force_option(p)
+    cli.raw_option(p)
     cli._data_options(p)
     p.set_defaults(func=cmd_uncertainty)

@@ -9,6 +9,7 @@ from typing import Any, List, Optional, TextIO
 import pandas as pd
 
 from . import cli
+from ._cells import LINE_END, safe_frame, safe_series
 
 OBJECTIVE = ("entropy", "critic", "std", "merec", "equal")
 
@@ -54,7 +55,9 @@ def cmd_ahp(args: argparse.Namespace, out: TextIO) -> int:
         out.write(cli.format_table(["row", "column", "judgement", "implied", "deviation"], body,
                                    [False, False, True, True, True]) + "\n")
     if args.out:
-        cli._write_output(args.out, lambda temp: r.weights.to_csv(temp, encoding="utf-8-sig", header=["weight"]))
+        weights = safe_series(r.weights, raw=args.raw)
+        cli._write_output(args.out, lambda temp: weights.to_csv(
+            temp, encoding="utf-8-sig", header=["weight"], lineterminator=LINE_END))
     return cli.EXIT_OK
 
 
@@ -107,7 +110,9 @@ def cmd_objective(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{w.attrs.get('method', method)}: {w.attrs.get('variant', '')}; {len(values)} units\n")
     if args.out:
         frame = pd.DataFrame({"weight": w, **{k: v for k, v in diagnostics.items()}})
-        cli._write_output(args.out, lambda temp: frame.to_csv(temp, encoding="utf-8-sig"))
+        frame = safe_frame(frame, raw=args.raw)
+        cli._write_output(args.out, lambda temp: frame.to_csv(
+            temp, encoding="utf-8-sig", lineterminator=LINE_END))
     return cli.EXIT_OK
 
 
@@ -135,6 +140,7 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
     a.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
     a.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
     cli._force_option(a)
+    cli.raw_option(a)
     a.set_defaults(func=cmd_ahp)
 
     for method in OBJECTIVE:
@@ -156,4 +162,5 @@ def define(name: str, p: argparse.ArgumentParser) -> None:
         o.add_argument("--encoding", metavar="ENC", help="CSV encoding (default: detect UTF-8 / GB18030)")
         o.add_argument("--out", "-o", metavar="FILE.csv", help="also write the weights as CSV")
         cli._force_option(o)
+        cli.raw_option(o)
         o.set_defaults(func=cmd_objective)

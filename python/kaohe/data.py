@@ -9,7 +9,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -159,9 +159,14 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+class _NumberCell(str):
+    """The text of a workbook cell that holds a number (not text): written by the spreadsheet with a '.' decimal
+    point whatever the locale, so a declared decimal comma does not apply to it."""
+
+
 def _excel_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _NumberCell(repr(value) if isinstance(value, float) and value.is_integer() else str(value))
     return str(value).strip()
 
 
@@ -184,8 +189,61 @@ def _where(frame: pd.DataFrame, label: Any, column: Optional[str], default_sourc
     return {"file": source, "row": row, "column": column}
 
 
-def parse_cell(value: Any) -> Union[float, str, None]:
-    """A cell as a number, a text answer or None (blank). NaN/inf spellings and percents are errors."""
+DECIMALS = (".", ",")
+THOUSANDS = (None, ",", ".")
+
+
+def check_number_format(decimal: str = ".", thousands: Optional[str] = None) -> None:
+    """Refuse a declared number format other than decimal '.'/',' and thousands None/','/'.' (different)."""
+    if decimal not in DECIMALS:
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+    if thousands not in THOUSANDS:
+        raise ValueError(f"thousands must be None, ',' or '.', not {thousands!r}")
+    if thousands == decimal:
+        raise ValueError(f"thousands and decimal cannot both be {decimal!r}")
+
+
+def _declare_hint(text: str, declare: bool) -> str:
+    if not declare:
+        return "write the number without separators, with '.' as the decimal point"
+    return ("remove the thousands separator (write plain digits with '.' as the decimal point), or declare how the "
+            "file writes numbers: decimal=',' and/or thousands=',' or '.' (kaohe: --decimal , --thousands .)")
+
+
+def _number_text(text: str, decimal: str, thousands: Optional[str], declare: bool) -> str:
+    """Numeric-looking text in Python's spelling ('.' decimal point, no grouping), or a ValueError naming the
+    ambiguity (a ',' or '.' that the declared format does not explain)."""
+    body = text
+    if thousands is not None and thousands in body:
+        mantissa = re.split(r"[eE]", body, maxsplit=1)[0]
+        whole = mantissa.split(decimal, 1)[0] if decimal in mantissa else mantissa
+        if not re.fullmatch(r"[+-]?\d{1,3}(" + re.escape(thousands) + r"\d{3})+", whole) \
+                or thousands in mantissa[len(whole):] or thousands in body[len(mantissa):]:
+            raise ValueError(f"'{text}' is not a number with thousands separator '{thousands}' (groups of three "
+                             f"digits before the decimal {'comma' if decimal == ',' else 'point'}, as in "
+                             f"{'1' + thousands + '234' + decimal + '5'})")
+        body = body.replace(thousands, "")
+    other = "," if decimal == "." else "."
+    if other in body:
+        if decimal == ".":
+            m = re.fullmatch(r"([+-]?\d+),(\d+)", body)
+            readings = (f"a thousands separator ({m.group(1)}{m.group(2)}) or a decimal comma "
+                        f"({m.group(1)}.{m.group(2)})" if m else "a thousands separator or a decimal comma")
+            raise ValueError(f"'{text}' is ambiguous: ',' may be {readings}; {_declare_hint(text, declare)}")
+        raise ValueError(f"'{text}' has a '.' but the declared decimal separator is ','; declare thousands='.' "
+                         "(--thousands .) if '.' groups thousands, or write the number with a decimal comma")
+    return body.replace(",", ".") if decimal == "," else body
+
+
+def parse_cell(value: Any, *, decimal: str = ".", thousands: Optional[str] = None,
+               declare: bool = True) -> Union[float, str, None]:
+    """A cell as a number, a text answer or None (blank). NaN/inf spellings and percents are errors.
+
+    Text with a ``,`` (``1,234``, ``12,5``, ``1.234,5``) is ambiguous and an error unless the number format is
+    declared: ``decimal=","`` reads ``12,5`` as 12.5, ``thousands=","`` reads ``1,234`` as 1234 (groups of three
+    digits only), ``decimal=",", thousands="."`` reads ``1.234,5`` as 1234.5. ``declare`` says whether the error
+    may suggest declaring them (False where no option exists). Numbers that are not text (and workbook cells that
+    hold numbers) are never read with the declared separators."""
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -197,6 +255,7 @@ def parse_cell(value: Any) -> Union[float, str, None]:
         if math.isinf(number):
             raise ValueError("value is infinite")
         return number
+    machine = isinstance(value, _NumberCell)
     text = str(value).strip()
     if not text:
         return None
@@ -204,10 +263,15 @@ def parse_cell(value: Any) -> Union[float, str, None]:
         raise ValueError(f"'{text}' is not a number: leave the cell empty for a missing value")
     if text.endswith("%"):
         raise ValueError(f"'{text}' is a percentage: write it as a plain number ({text[:-1].strip()})")
-    try:
-        number = float(text.replace(",", "")) if _looks_numeric(text) else None
-    except ValueError:
-        number = None
+    number: Optional[float] = None
+    if machine:
+        number = float(text)
+    elif _looks_numeric(text):
+        spelt = _number_text(text, decimal, thousands, declare)
+        try:
+            number = float(spelt)
+        except ValueError:
+            number = None
     if number is None:
         return text
     if math.isinf(number):
@@ -253,6 +317,8 @@ class Results:
     values: np.ndarray
     text: List[Tuple[int, int, str]] = field(default_factory=list)
     source: str = ""
+    #: where(unit index, item index) -> the cell's file, row and column, for messages.
+    where: Optional[Callable[[int, int], Dict[str, Any]]] = None
 
 
 @dataclass
@@ -361,16 +427,20 @@ def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[s
 
 
 def to_results(table: TableLike, units: Units, *, encoding: Optional[str] = None,
-               sheet: Union[str, int, None] = None) -> Results:
-    """Results from a wide table (``unit`` + one column per item) or a long one (``unit, item, value``)."""
+               sheet: Union[str, int, None] = None, decimal: str = ".", thousands: Optional[str] = None) -> Results:
+    """Results from a wide table (``unit`` + one column per item) or a long one (``unit, item, value``).
+    ``decimal`` and ``thousands`` declare how text cells write numbers (see :func:`parse_cell`); by default a
+    ``,`` in a number is an error naming the cell."""
+    check_number_format(decimal, thousands)
+    number_format = {"decimal": decimal, "thousands": thousands}
     frame = _frame(table, "results", encoding, sheet)
     default = "results DataFrame"
     if "unit" not in frame.columns and frame.index.name == "unit":
         frame = frame.reset_index()
     _require(frame, ["unit"], "results", default)
     if "item" in frame.columns:
-        return _long_results(frame, units, default)
-    return _wide_results(frame, units, default)
+        return _long_results(frame, units, default, number_format)
+    return _wide_results(frame, units, default, number_format)
 
 
 def _unit_rows(frame: pd.DataFrame, units: Units, default: str) -> np.ndarray:
@@ -388,7 +458,7 @@ def _unit_rows(frame: pd.DataFrame, units: Units, default: str) -> np.ndarray:
     return positions
 
 
-def _wide_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
+def _wide_results(frame: pd.DataFrame, units: Units, default: str, number_format: Dict[str, Any]) -> Results:
     items = [str(c) for c in frame.columns if c != "unit"]
     positions = _unit_rows(frame, units, default)
     dup = pd.Series(positions).duplicated()
@@ -411,7 +481,7 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
             values = np.asfortranarray(numbers)
         else:
             values[positions, :] = numbers
-        return Results(items, values, text, _source_of(frame, default))
+        return Results(items, values, text, _source_of(frame, default), _wide_where(frame, positions, items, default))
     for j, item in enumerate(items):
         column = frame[item]
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
@@ -424,17 +494,26 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
             continue
         for i, cell in enumerate(column.to_numpy(dtype=object)):
             try:
-                parsed = parse_cell(cell)
+                parsed = parse_cell(cell, **number_format)
             except ValueError as exc:
                 raise located(DataError, str(exc), **_where(frame, frame.index[i], item, default)) from None
             if isinstance(parsed, str):
                 text.append((int(positions[i]), j, parsed))
             elif parsed is not None:
                 values[positions[i], j] = parsed
-    return Results(items, values, text, _source_of(frame, default))
+    return Results(items, values, text, _source_of(frame, default), _wide_where(frame, positions, items, default))
 
 
-def _long_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
+def _wide_where(frame: pd.DataFrame, positions: np.ndarray, items: List[str],
+                default: str) -> Callable[[int, int], Dict[str, Any]]:
+    def where(unit: int, item: int) -> Dict[str, Any]:
+        i = int(np.flatnonzero(positions == unit)[0])
+        return _where(frame, frame.index[i], items[item], default)
+
+    return where
+
+
+def _long_results(frame: pd.DataFrame, units: Units, default: str, number_format: Dict[str, Any]) -> Results:
     _require(frame, ["unit", "item", "value"], "results", default)
     extra = [c for c in frame.columns if c not in ("unit", "item", "value")]
     if extra:
@@ -458,7 +537,7 @@ def _long_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
                           **_where(frame, label, "item", default))
         seen[key] = label
         try:
-            parsed = parse_cell(value)
+            parsed = parse_cell(value, **number_format)
         except ValueError as exc:
             raise located(DataError, str(exc), **_where(frame, label, "value", default)) from None
         cells.append((key[0], key[1], parsed, label))
@@ -469,7 +548,12 @@ def _long_results(frame: pd.DataFrame, units: Units, default: str) -> Results:
             text.append((u, j, parsed))
         elif parsed is not None:
             values[u, j] = parsed
-    return Results(items, values, text, _source_of(frame, default))
+
+    def where(unit: int, item: int) -> Dict[str, Any]:
+        label = next(label for u, j, _, label in cells if (u, j) == (unit, item))
+        return _where(frame, label, "value", default)
+
+    return Results(items, values, text, _source_of(frame, default), where)
 
 
 EVENT_COLUMNS = ("unit", "type", "target", "kind", "count", "item", "level", "share", "evidence", "rater", "value", "note")
@@ -477,8 +561,11 @@ EVENT_TYPES = ("deduction", "bonus", "rating", "manual", "judgement", "override"
 
 
 def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[str] = None,
-              sheet: Union[str, int, None] = None) -> Events:
-    """Events from a table with the columns of docs/formats.md (``unit``, ``type`` and ``target`` required)."""
+              sheet: Union[str, int, None] = None, decimal: str = ".", thousands: Optional[str] = None) -> Events:
+    """Events from a table with the columns of docs/formats.md (``unit``, ``type`` and ``target`` required).
+    ``decimal`` and ``thousands`` declare how the number cells (count, share, value) write numbers, as for
+    :func:`to_results`."""
+    check_number_format(decimal, thousands)
     if table is None:
         return Events([], "")
     frame = _frame(table, "events", encoding, sheet)
@@ -504,7 +591,7 @@ def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[st
             if col not in frame.columns:
                 return default_value
             try:
-                parsed = parse_cell(row[col])
+                parsed = parse_cell(row[col], decimal=decimal, thousands=thousands)
             except ValueError as exc:
                 raise located(DataError, str(exc), **_where(frame, label, col, default)) from None
             if isinstance(parsed, str):
@@ -516,3 +603,78 @@ def to_events(table: Optional[TableLike], units: Units, *, encoding: Optional[st
                      number("count", 1.0), number("value", math.nan), number("share", 1.0), get("note"),
                      get("evidence"), source, -1 if line is None else line))
     return Events(rows, source)
+
+
+#: Rule types whose points are M x value / reference without a floor: a negative input gives negative points.
+_NON_NEGATIVE_RULES = ("completion",)
+
+
+def sign_checks(framework: Dict[str, Any]) -> List[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any],
+                                                          Dict[str, Dict[str, Any]]]]:
+    """Per leaf whose inputs cannot be negative: (path, categories it applies to or None, its id, its rule, its
+    rule_by_category). A ratio's denominator can never be negative; a completion's input (or a ratio's
+    numerator under a completion rule) cannot either."""
+    out: List[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any], Dict[str, Dict[str, Any]]]] = []
+
+    def walk(node: Dict[str, Any], path: str, applies: Optional[frozenset]) -> None:
+        if node.get("applies_to"):
+            mine = frozenset(map(str, node["applies_to"]))
+            applies = mine if applies is None else applies & mine
+        for child in node.get("children") or []:
+            walk(child, f"{path}/{child.get('id')}", applies)
+        rule = node.get("rule")
+        if isinstance(rule, dict):
+            out.append((path, applies, node.get("id"), rule, node.get("rule_by_category") or {}))
+
+    root = framework.get("root") or {}
+    walk(root, str(root.get("id", "root")), None)
+    return out
+
+
+def _inputs_of(rule: Dict[str, Any], leaf_id: Optional[str]) -> List[Tuple[str, str]]:
+    """(item, what) pairs that must not be negative under this rule."""
+    data = rule.get("input", leaf_id)
+    completion = rule.get("type") in _NON_NEGATIVE_RULES
+    if isinstance(data, dict) and isinstance(data.get("ratio"), list) and len(data["ratio"]) == 2:
+        numerator, denominator = map(str, data["ratio"])
+        pairs = [(denominator, f"the denominator of its ratio {numerator}/{denominator}")]
+        if completion:
+            pairs.insert(0, (numerator, f"the numerator of its ratio {numerator}/{denominator} (a completion rate)"))
+        return pairs
+    if isinstance(data, dict):
+        data = data.get("item")
+    return [(str(data), "the input of a completion rule")] if completion and data is not None else []
+
+
+def check_signs(checks: Sequence[Tuple[str, Optional[frozenset], Optional[str], Dict[str, Any],
+                                       Dict[str, Dict[str, Any]]]],
+                units: Units, results: Results) -> None:
+    """Refuse a negative value that a leaf cannot take (see :func:`sign_checks`), naming the unit, the indicator
+    and the cell: a negative denominator turns a rate's sign, and a negative completion gives points below zero."""
+    if not checks or not results.items:
+        return
+    column = {item: j for j, item in enumerate(results.items)}
+    categories = np.asarray(units.categories, dtype=object)
+    for path, applies, leaf_id, rule, by_category in checks:
+        groups: Dict[Tuple[Tuple[str, str], ...], np.ndarray] = {}
+        cats = set(units.categories) if applies is None else set(units.categories) & applies
+        for category in cats:
+            merged = dict(rule, **by_category.get(category, {}))
+            key = tuple(_inputs_of(merged, leaf_id))
+            mask = categories == category
+            groups[key] = groups[key] | mask if key in groups else mask
+        for pairs, mask in groups.items():
+            for item, what in pairs:
+                j = column.get(item)
+                if j is None:
+                    continue
+                bad = np.flatnonzero(mask & (results.values[:, j] < 0))
+                if len(bad):
+                    u = int(bad[0])
+                    value = float(results.values[u, j])
+                    where = results.where(u, j) if results.where else {"file": results.source or None}
+                    hint = ("a ratio's denominator is a count or a total" if "denominator" in what else
+                            "if negative values are meaningful here, use a linear rule (zero_at, full_at), which is "
+                            "clamped to 0 .. M")
+                    raise located(DataError, f"unit '{units.ids[u]}', {path}: '{item}' is {value:g}, but {what} "
+                                  f"cannot be negative ({hint})", **where)

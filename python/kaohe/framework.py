@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._output import write_text
-from .data import TableLike, to_events, to_results, to_units, Units
 from ._documents import check_document, load_yaml
-from .errors import FrameworkError, located
+from ._output import write_text
+from .data import TableLike, Units, check_signs, sign_checks, to_events, to_results, to_units
+from .errors import DataError, FrameworkError, located
 from .scorecard import ScoreCard
 
 __all__ = ["Framework"]
@@ -31,10 +31,11 @@ class Framework:
     :meth:`from_yaml`, :meth:`from_dict` or :meth:`from_table`, then call :meth:`score`.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_signs")
 
     def __init__(self, core: _core.Framework) -> None:
         self._core = core
+        self._signs: Optional[List[Any]] = None
 
     # -- construction ------------------------------------------------------------------------------------
     @classmethod
@@ -208,7 +209,8 @@ class Framework:
 
     # -- scoring -----------------------------------------------------------------------------------------
     def score(self, results: TableLike, units: Optional[TableLike] = None, events: Optional[TableLike] = None, *,
-              encoding: Optional[str] = None, strict_items: bool = True) -> ScoreCard:
+              encoding: Optional[str] = None, strict_items: bool = True, decimal: str = ".",
+              thousands: Optional[str] = None) -> ScoreCard:
         """Score units on this framework.
 
         Parameters
@@ -225,17 +227,26 @@ class Framework:
             Encoding of CSV inputs (detected when not given: UTF-8, UTF-8 with BOM, GB18030).
         strict_items : bool
             A results column that no indicator reads is an error (default), so typos cannot go unnoticed.
+        decimal, thousands : str, optional
+            How text cells of ``results`` and ``events`` write numbers. By default a number with a ``,``
+            (``1,234``, ``12,5``, ``1.234,5``) is an error naming the file, row and column, since it can be read
+            two ways; ``decimal=","`` reads ``12,5`` as 12.5, ``thousands=","`` reads ``1,234`` as 1234,
+            ``decimal=",", thousands="."`` reads ``1.234,5`` as 1234.5 (see docs/formats.md, "Numbers and locales").
 
         Returns
         -------
         ScoreCard
         """
         unit_table = self._units(results, units, encoding)
-        res = to_results(results, unit_table, encoding=encoding)
-        ev = to_events(events, unit_table, encoding=encoding)
+        res = to_results(results, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
+        if self._signs is None:
+            self._signs = sign_checks(self.to_dict())
+        check_signs(self._signs, unit_table, res)
+        ev = to_events(events, unit_table, encoding=encoding, decimal=decimal, thousands=thousands)
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,
                            strict_items, res.source, ev.source, unit_table.source)
+        _check_finite(core, self._core, unit_table, [unit_table.source, res.source, ev.source])
         return ScoreCard(core, self, unit_table)
 
     def _units(self, results: TableLike, units: Optional[TableLike], encoding: Optional[str]) -> Units:
@@ -248,3 +259,32 @@ class Framework:
 
         unique = unit_ids(_frame(results, "results", encoding, None))
         return Units(unique, unique, [""] * len(unique), [True] * len(unique), "")
+
+
+def _check_finite(core: Any, framework: Any, units: Units, sources: List[str]) -> None:
+    """NaN or an infinity never reaches a published total: the error names the unit and the node (the deepest
+    node whose points are not finite, or the adjustment) that made it so."""
+    totals = np.asarray(core.total)
+    bad = np.flatnonzero(~np.isfinite(totals))
+    if not len(bad):
+        return
+    u = int(bad[0])
+    nodes = framework.nodes
+    points = np.asarray(core.node_points)[u]
+    culprits = [i for i in range(len(nodes)) if np.isinf(points[i])]
+    adjustments = np.asarray(core.adjustment_points)
+    where: str
+    if culprits:
+        i = max(culprits, key=lambda k: nodes[k]["depth"])
+        where, value = nodes[i]["path"], float(points[i])
+    else:
+        row = adjustments[u] if adjustments.ndim == 2 and adjustments.shape[1] else np.array([])
+        odd = [j for j in range(len(row)) if not np.isfinite(row[j])]
+        if odd:
+            where, value = f"adjustment {framework.adjustment_ids[odd[0]]}", float(row[odd[0]])
+        else:
+            where, value = nodes[0]["path"], float(totals[u])
+    files = ", ".join(s for s in sources if s) or None
+    raise located(DataError, f"unit '{units.ids[u]}', {where}: the points are {value!r}, not a finite number, so "
+                  f"the total ({float(totals[u])!r}) cannot be published; check the rule's parameters (a target or "
+                  "range near 0, cap false) and the unit's values", file=files)

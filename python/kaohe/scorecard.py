@@ -182,34 +182,49 @@ class ScoreCard:
         return None
 
     def to_csv(self, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8-sig", rounded: bool = True,
-               scores: bool = False) -> None:
+               scores: bool = False, raw: bool = False) -> None:
         """The ranked table (:meth:`table`) as CSV. The default encoding writes a BOM so that Excel on Chinese
         Windows opens the names correctly; pass ``encoding="utf-8"`` or ``"gb18030"`` to choose. ``rounded=False``
         writes every figure at full precision (each double's round-trip digits); ``scores=True`` gives the
         top-level groups' scores instead of their points, as :meth:`table` does.
 
         The file is written atomically (to a temporary file beside it, renamed into place): an interrupted or
-        failed write leaves an existing file as it was."""
-        table = self.table(rounded=rounded, scores=scores)
-        with replacing(path) as temp:
-            table.to_csv(temp, encoding=encoding)
+        failed write leaves an existing file as it was.
 
-    def to_excel(self, path: Union[str, "os.PathLike[str]"], *, rounded: bool = True, scores: bool = False) -> None:
+        Text cells (unit ids and names, categories, grades, group names in the header) that start with ``=``,
+        ``+``, ``-``, ``@``, a tab or a carriage return are written with a leading ``'`` so that a spreadsheet
+        does not run them as formulas (OWASP's CSV-injection advice; numbers are never touched). ``raw=True``
+        writes the exact text (see docs/formats.md, "Safe output")."""
+        from ._cells import LINE_END, safe_frame
+
+        table = safe_frame(self.table(rounded=rounded, scores=scores), raw=raw)
+        with replacing(path) as temp:
+            table.to_csv(temp, encoding=encoding, lineterminator=LINE_END)
+
+    def to_excel(self, path: Union[str, "os.PathLike[str]"], *, rounded: bool = True, scores: bool = False,
+                 raw: bool = False) -> None:
         """The ranked table, points per leaf and explanations in one workbook (needs openpyxl). ``rounded`` and
         ``scores`` choose the ranked table's figures as in :meth:`to_csv`; ``scores=True`` also adds a
         ``scores`` sheet with every node's score (:attr:`scores`, full precision, as the points sheet is). The
-        file is written atomically, as :meth:`to_csv` does."""
+        file is written atomically, as :meth:`to_csv` does.
+
+        Every text cell is stored as text, never as a formula, and text that starts with ``=``, ``+``, ``-``,
+        ``@``, a tab or a carriage return gets a leading ``'`` as in :meth:`to_csv`; ``raw=True`` writes the
+        exact text (still as text cells)."""
         try:
             import openpyxl  # noqa: F401
         except ImportError:  # pragma: no cover
             raise ImportError("writing .xlsx needs openpyxl: pip install 'kaohe[excel]'") from None
+        from ._cells import safe_frame, text_cells
+
         with excel_writer(path) as writer:
-            self.table(rounded=rounded, scores=scores).to_excel(writer, sheet_name="ranking")
-            self.points.to_excel(writer, sheet_name="points")
+            safe_frame(self.table(rounded=rounded, scores=scores), raw=raw).to_excel(writer, sheet_name="ranking")
+            safe_frame(self.points, raw=raw).to_excel(writer, sheet_name="points")
             if scores:
-                self.scores.to_excel(writer, sheet_name="scores")
+                safe_frame(self.scores, raw=raw).to_excel(writer, sheet_name="scores")
             lines = [dict(unit=u, **row) for u in self._units.ids for row in self.explain_frame(u).to_dict("records")]
-            pd.DataFrame(lines).to_excel(writer, sheet_name="explanations", index=False)
+            safe_frame(pd.DataFrame(lines), raw=raw).to_excel(writer, sheet_name="explanations", index=False)
+            text_cells(writer)
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON export as Python objects."""

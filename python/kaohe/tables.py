@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
+from ._cells import LINE_END, restore, safe_frame, text_cells
 from ._output import excel_writer, replacing
 from .data import TableLike, parse_cell, read_table
 from ._documents import load_yaml
@@ -204,9 +205,9 @@ class _TableReader:
                 if names is not None:
                     others = [s for s in names if s != "meta"]
                     sheet = others[0] if others else None
-            frame = read_table(name, encoding=encoding, sheet=sheet)
+            frame = _restored(read_table(name, encoding=encoding, sheet=sheet))
             if is_book and sheet != "meta" and "meta" in (_sheet_names(name) or []):
-                self._read_meta_sheet(read_table(name, sheet="meta"), name)
+                self._read_meta_sheet(_restored(read_table(name, sheet="meta")), name)
         except DataError as exc:  # a framework table's problems are framework errors
             raise FrameworkError(str(exc), file=exc.file, path=exc.path, row=exc.row, column=exc.column,
                                  reason=exc.reason) from None
@@ -302,7 +303,7 @@ class _TableReader:
                 raise self.error(f"'{text}' is not a finite percentage", row, column)
             return text
         try:
-            parsed = parse_cell(value)
+            parsed = parse_cell(value, declare=False)
         except ValueError as exc:
             raise self.error(str(exc), row, column) from None
         if isinstance(parsed, str):
@@ -961,7 +962,7 @@ def _top_level_defaults() -> Dict[str, Any]:
 
 
 def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, encoding: str = "utf-8",
-                allow_loss: bool = False) -> None:
+                allow_loss: bool = False, raw: bool = False) -> None:
     """Save a flat indicator table as ``.csv`` or ``.xlsx``.
 
     Parameters
@@ -980,6 +981,13 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
         would lose any is an error naming them; with ``allow_loss=True`` the rows are written and a
         :class:`kaohe.errors.LossWarning` names what was left out (give it to ``from_table`` as keyword arguments
         to read the file back).
+    raw : bool
+        By default a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a formula to
+        a spreadsheet) is written with a leading ``'``, and :func:`framework_from_table` removes it when it reads
+        the file, so names such as ``=cmd|' /C calc'!A0`` are safe in the file and come back exactly (text that
+        already starts with ``'`` and such a character gets one more quote). ``raw=True`` writes the exact text;
+        it refuses text starting with ``'`` and such a character, which would read back without its quote.
+        Workbook cells are always text, never formulas.
 
     The file is written atomically (to a temporary file beside it, renamed into place): an interrupted or failed
     write leaves an existing file as it was.
@@ -988,18 +996,21 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     ------
     FrameworkError
         For an unsupported extension, or a CSV file that would lose keys (without ``allow_loss``); the message
-        names the file and every key lost.
+        names the file and every key lost; with ``raw``, for a cell that would not read back the same.
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
+    if raw:
+        _refuse_raw_quotes(table, name)
     if suffix == ".csv":
         lost = lost_in_csv(table)
         if lost and not allow_loss:
             raise located(FrameworkError, f"a CSV file cannot hold the framework's {', '.join(lost)} (only a "
                           "workbook's 'meta' sheet can); write .xlsx, or pass allow_loss=True and give them to "
                           "from_table(...) as keyword arguments when reading the file", file=name)
+        safe = safe_frame(table, raw=raw)
         with replacing(name) as temp:
-            table.to_csv(temp, index=False, encoding=encoding)
+            safe.to_csv(temp, index=False, encoding=encoding, lineterminator=LINE_END)
         if lost:
             warnings.warn(LossWarning(f"{name}: written without the framework's {', '.join(lost)}; give them to "
                                       "from_table(...) as keyword arguments to read it back", lost), stacklevel=2)
@@ -1009,15 +1020,26 @@ def write_table(table: pd.DataFrame, path: Union[str, "os.PathLike[str]"], *, en
     meta = table.attrs.get("meta") or {}
     rows = [{"key": key, "value": value if key in ("id", "name") and _plain_cell(value)
              else json.dumps(value, ensure_ascii=False)} for key, value in meta.items()]
+    if raw:
+        _refuse_raw_quotes(pd.DataFrame(rows, columns=["key", "value"]), f"{name} (sheet 'meta')")
     with excel_writer(name) as writer:
-        table.to_excel(writer, sheet_name="indicators", index=False)
+        safe_frame(table, raw=raw).to_excel(writer, sheet_name="indicators", index=False)
         if rows:
-            pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name="meta", index=False)
-        for sheet in writer.sheets.values():
-            for line in sheet.iter_rows():
-                for cell in line:
-                    if cell.data_type == "f":  # text such as a note "=…": openpyxl made it a formula, which reads
-                        cell.data_type = "s"   # back empty (it has no computed value); keep it text
+            safe_frame(pd.DataFrame(rows, columns=["key", "value"]), raw=raw).to_excel(writer, sheet_name="meta",
+                                                                                      index=False)
+        # Text such as a note "=…" (with raw=True): openpyxl makes it a formula, which would run and reads back
+        # empty (it has no computed value); keep it text.
+        text_cells(writer)
+
+
+def _refuse_raw_quotes(table: pd.DataFrame, name: str) -> None:
+    """With raw=True: a cell the reader would change (text starting with ' and = + - @ TAB CR) is an error."""
+    for position, column in enumerate(table.columns):
+        for i, value in enumerate(table.iloc[:, position]):
+            if isinstance(value, str) and restore(value) != value:
+                raise located(FrameworkError, f"{value!r} starts with ' and a formula character, so the file "
+                              "would read back without the quote; write it without raw=True (--raw)", file=name,
+                              row=i + 2, column=str(column))
 
 
 def _plain_cell(value: Any) -> bool:
@@ -1062,6 +1084,14 @@ def _canonical_column(header: str) -> Optional[str]:
         return f"{m.group(1)}_{attr}" if attr in _GROUP_ATTRS else None
     attr = _ATTR_ALIASES.get(text, lower)
     return attr if attr in _LEAF_ATTRS else None
+
+
+def _restored(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read from a file with the quote :func:`write_table` put before formula-like text removed."""
+    out = frame.map(restore)
+    out.columns = [restore(c) for c in frame.columns]
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _sheet_names(name: str) -> Optional[List[str]]:

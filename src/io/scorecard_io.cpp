@@ -122,6 +122,32 @@ json::object unit_json(const ScoreCard& card, std::size_t u) {
 // ---------------------------------------------------------------------------------------------------------
 // CSV
 
+// "-3.5", "+2", "1e-3": text that is a plain number, which no spreadsheet runs as a formula.
+bool is_plain_number(const std::string& s) {
+    std::size_t i = 0;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t digits = 0;
+    bool point = false;
+    for (; i < s.size(); ++i) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            ++digits;
+        } else if (s[i] == '.' && !point) {
+            point = true;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        std::size_t exponent = 0;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++exponent;
+        if (exponent == 0) return false;
+    }
+    return i == s.size();
+}
+
 std::string csv_field(const std::string& s) {
     const bool quote =
         s.find_first_of(",\"\r\n") != std::string::npos || (!s.empty() && (s.front() == ' ' || s.back() == ' '));
@@ -220,6 +246,15 @@ std::string table_line(const std::vector<std::string>& cells, const std::vector<
 
 }  // namespace
 
+std::string neutralise_csv_text(const std::string& text) {
+    const std::size_t first = text.find_first_not_of('\'');
+    if (first == std::string::npos) return text;
+    const char c = text[first];
+    const bool formula = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+    if (!formula || is_plain_number(text)) return text;
+    return "'" + text;
+}
+
 std::string scorecard_to_json(const ScoreCard& card) {
     check_shapes(card);
     json::array units, warnings;
@@ -230,12 +265,20 @@ std::string scorecard_to_json(const ScoreCard& card) {
     return detail::write_json(out);
 }
 
-std::string scorecard_to_csv(const ScoreCard& card) {
+std::string scorecard_to_csv(const ScoreCard& card, bool raw) {
     check_shapes(card);
+    const auto text = [raw](const std::string& s) { return raw ? s : neutralise_csv_text(s); };
     std::vector<std::string> header{"rank", "unit", "name", "category", "total", "rank_in_category", "grade"};
-    for (auto g : top_level_groups(card)) header.push_back(card.framework->nodes[g].id);
+    for (auto g : top_level_groups(card)) header.push_back(text(card.framework->nodes[g].id));
     std::string out = csv_line(header);
-    for (auto u : card.order()) out += csv_line(ranked_row(card, u));
+    for (auto u : card.order()) {
+        auto row = ranked_row(card, u);  // rank, unit, name, category, total, rank_in_category, grade, groups
+        row[1] = text(row[1]);           // the figures are numbers and stay as they are
+        row[2] = text(row[2]);
+        row[3] = text(row[3]);
+        row[6] = text(row[6]);
+        out += csv_line(row);
+    }
     return out;
 }
 

@@ -119,6 +119,27 @@ TEST(IoScorecard, CsvOrdersTiedUnitsByUnitOrder) {
     EXPECT_EQ(lines[4].substr(0, 8), "1,water,");
 }
 
+TEST(IoScorecard, NeutraliseCsvTextQuotesFormulaTextOnly) {
+    using kaohe::io::neutralise_csv_text;
+    for (const std::string formula : {"=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\",\"y\")",
+                                      "+1+1", "-2+3", "\t=1", "\r=1", "'=x", "''-x"})
+        EXPECT_EQ(neutralise_csv_text(formula), "'" + formula) << formula;
+    for (const std::string plain : {"-3.5", "+2", "1e-3", "-.5", "fin", "a=b", "'quoted", "'", ""})
+        EXPECT_EQ(neutralise_csv_text(plain), plain) << plain;
+}
+
+TEST(IoScorecard, CsvNeutralisesTextCellsButNotFiguresUnlessRaw) {
+    auto card = sample_card();
+    card.units[0].name = "=cmd|' /C calc'!A0";  // fin, ranked second
+    card.units[0].id = "@SUM(1+1)";
+    card.grade[0] = "+1+1";
+    card.total(0) = -3.5;  // a figure: published as -3.50, not quoted
+    const auto lines = lines_of(kaohe::io::scorecard_to_csv(card));
+    EXPECT_EQ(lines[2], "2,'@SUM(1+1),'=cmd|' /C calc'!A0,dept,-3.50,1,'+1+1,38.3,56.9");
+    const auto raw = lines_of(kaohe::io::scorecard_to_csv(card, true));
+    EXPECT_EQ(raw[2], "2,@SUM(1+1),=cmd|' /C calc'!A0,dept,-3.50,1,+1+1,38.3,56.9");
+}
+
 TEST(IoScorecard, JsonHoldsEverythingAtFullPrecision) {
     const auto doc = boost::json::parse(kaohe::io::scorecard_to_json(sample_card()));
     EXPECT_EQ(doc.at("framework").as_string(), "district-2019");
