@@ -226,8 +226,8 @@ private:
         ratios_to_points(fw_, card.node_points, weights_.max_points, card.unit_category);
         card.weighted_total = card.node_points.col(0);
         apply_adjustments(card);
-        check_totals_are_finite(card);
         problems_.throw_if_any("adjustments failed:");
+        check_totals_are_finite(card);
         rank_and_grade(card);
     }
 
@@ -621,26 +621,48 @@ private:
     }
 
     // A non-finite total would be published as nan or inf and would break every ranking comparison (a NaN is
-    // neither above nor below anything), so it is an error naming the unit and what overflowed.
-    void check_totals_are_finite(const ScoreCard& card) {
+    // neither above nor below anything), so it is an error naming the first unit and where it came from: the
+    // deepest node whose points are not finite (the leaf whose rule overflowed, or the group whose sum did), or
+    // the adjustment.
+    void check_totals_are_finite(const ScoreCard& card) const {
         for (Eigen::Index u = 0; u < card.total.size(); ++u) {
-            if (std::isfinite(card.total(u))) continue;
-            const std::string unit = "unit '" + card.units[static_cast<std::size_t>(u)].id + "': ";
-            std::string cause;
-            for (std::size_t a = 0; a < fw_.adjustments.size(); ++a) {
-                const double pts = card.adjustment_points(u, static_cast<Eigen::Index>(a));
-                if (!std::isfinite(pts))
-                    cause += (cause.empty() ? "" : ", ") + std::string("adjustment '") + fw_.adjustments[a].id +
-                             "' is " + num(pts);
+            const double total = card.total(u);
+            if (std::isfinite(total)) continue;
+            const std::string unit = "unit '" + card.units[static_cast<std::size_t>(u)].id + "', ";
+            auto shown = [](double v) { return std::isnan(v) ? std::string("nan") : num(v); };
+            auto depth = [&](std::size_t n) {
+                int d = 0;
+                for (auto p = fw_.nodes[n].parent; p >= 0; p = fw_.nodes[static_cast<std::size_t>(p)].parent) ++d;
+                return d;
+            };
+            // (NaN node points are excluded nodes, `missing: exclude`; an overflow is an infinity)
+            std::size_t deepest = fw_.nodes.size();
+            for (std::size_t n = 0; n < fw_.nodes.size(); ++n)
+                if (std::isinf(card.node_points(u, static_cast<Eigen::Index>(n))) &&
+                    (deepest == fw_.nodes.size() || depth(n) > depth(deepest)))
+                    deepest = n;
+            std::string where, value, check;
+            if (deepest < fw_.nodes.size()) {
+                where = fw_.path(deepest);
+                value = shown(card.node_points(u, static_cast<Eigen::Index>(deepest)));
+                check = "check the rule's parameters (a target or range near 0, cap false) and the unit's values";
+            } else {
+                for (std::size_t a = 0; a < fw_.adjustments.size() && where.empty(); ++a) {
+                    const double pts = card.adjustment_points(u, static_cast<Eigen::Index>(a));
+                    if (!std::isfinite(pts)) {
+                        where = "adjustment '" + fw_.adjustments[a].id + "'";
+                        value = shown(pts);
+                    }
+                }
+                if (where.empty()) {  // finite parts whose sum overflows
+                    where = "the total";
+                    value = shown(total);
+                }
+                check = "check the adjustments' points and the unit's events";
             }
-            if (!std::isfinite(card.weighted_total(u)))
-                cause +=
-                    (cause.empty() ? "" : ", ") + std::string("the weighted total is ") + num(card.weighted_total(u));
-            if (cause.empty())
-                cause = "the weighted total " + num(card.weighted_total(u)) + " plus the adjustments overflows";
-            problems_.add(unit + "the total is " +
-                          (std::isnan(card.total(u)) ? std::string("not a number") : num(card.total(u))) + " (" +
-                          cause + "); points must stay within the range of a double");
+            throw data_error(Location(problems_.files, unit + where),
+                             "the points are " + value + ", not a finite number, so the total (" + shown(total) +
+                                 ") cannot be published; " + check);
         }
     }
 

@@ -16,7 +16,7 @@ from . import _core
 from ._documents import check_document, load_yaml
 from ._output import write_text
 from .data import TableLike, Units, check_signs, sign_checks, to_events, to_results, to_units
-from .errors import DataError, FrameworkError, located
+from .errors import FrameworkError, located
 from .scorecard import ScoreCard
 
 __all__ = ["Framework"]
@@ -246,8 +246,7 @@ class Framework:
         core = _core.score(self._core, unit_table.ids, unit_table.names, unit_table.categories, unit_table.in_pool,
                            res.items, np.asfortranarray(res.values, dtype=np.float64), res.text, ev.rows,
                            strict_items, res.source, ev.source, unit_table.source)
-        _check_finite(core, self._core, unit_table, [unit_table.source, res.source, ev.source])
-        return ScoreCard(core, self, unit_table)
+        return ScoreCard(core, self, unit_table)  # (the engine refuses a total that is not finite, naming where)
 
     def _units(self, results: TableLike, units: Optional[TableLike], encoding: Optional[str]) -> Units:
         if units is not None:
@@ -260,31 +259,3 @@ class Framework:
         unique = unit_ids(_frame(results, "results", encoding, None))
         return Units(unique, unique, [""] * len(unique), [True] * len(unique), "")
 
-
-def _check_finite(core: Any, framework: Any, units: Units, sources: List[str]) -> None:
-    """NaN or an infinity never reaches a published total: the error names the unit and the node (the deepest
-    node whose points are not finite, or the adjustment) that made it so."""
-    totals = np.asarray(core.total)
-    bad = np.flatnonzero(~np.isfinite(totals))
-    if not len(bad):
-        return
-    u = int(bad[0])
-    nodes = framework.nodes
-    points = np.asarray(core.node_points)[u]
-    culprits = [i for i in range(len(nodes)) if np.isinf(points[i])]
-    adjustments = np.asarray(core.adjustment_points)
-    where: str
-    if culprits:
-        i = max(culprits, key=lambda k: nodes[k]["depth"])
-        where, value = nodes[i]["path"], float(points[i])
-    else:
-        row = adjustments[u] if adjustments.ndim == 2 and adjustments.shape[1] else np.array([])
-        odd = [j for j in range(len(row)) if not np.isfinite(row[j])]
-        if odd:
-            where, value = f"adjustment {framework.adjustment_ids[odd[0]]}", float(row[odd[0]])
-        else:
-            where, value = nodes[0]["path"], float(totals[u])
-    files = ", ".join(s for s in sources if s) or None
-    raise located(DataError, f"unit '{units.ids[u]}', {where}: the points are {value!r}, not a finite number, so "
-                  f"the total ({float(totals[u])!r}) cannot be published; check the rule's parameters (a target or "
-                  "range near 0, cap false) and the unit's values", file=files)
