@@ -112,7 +112,8 @@ class Catalogue:
                 result, error = None, f"{kind(exc)}: {self.shown(str(exc))}"
         return error, [f"{w.category.__name__}: {self.shown(str(w.message))}" for w in caught], result
 
-    def run(self, args: List[str], *, code: Optional[str] = None, stdout: Any = subprocess.PIPE) -> Tuple[int, str, str]:
+    def run(self, args: List[str], *, code: Optional[str] = None,
+            stdout: Any = subprocess.PIPE) -> Tuple[int, str, str]:
         """Runs ``kaohe ARGS`` (or ``python -c CODE ARGS``) in the scratch folder: ``(exit code, stderr, stdout)``."""
         env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="100")
         env.pop("KAOHE_DEBUG", None)
@@ -243,7 +244,7 @@ def exit_codes(c: Catalogue) -> None:
                           ("EXIT_USAGE", "usage error: unknown command or option, a bad option value, a missing "
                                          "argument (argparse's own 2 is replaced by the BSD `EX_USAGE`)"),
                           ("EXIT_INTERRUPTED", "interrupted (Ctrl-C)"),
-                          ("EXIT_PIPE", "standard output closed early (`kaohe score ... | head`)")):
+                          ("EXIT_PIPE", "standard output closed early (`kaohe score ... \\| head`)")):
         w(f"| {getattr(kaohe.cli, name)} | `{name}` | {meaning} |")
     w("")
     c.cli("0: success", "`kaohe validate` on the shipped framework:", ["validate", "data/framework.json"],
@@ -318,11 +319,11 @@ def framework_errors(c: Catalogue) -> None:
             "remove one of the two keys.")
     laughs = "lol0: &lol0 [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
         f"lol{i}: &lol{i} [" + ",".join([f"*lol{i - 1}"] * 9) + "]\n" for i in range(1, 9))
+    tail = "kaohe: 1\nid: t\nroot: {id: r, children: [{id: a, points: 100, rule: {type: manual}}]}\n"
     c.entry("YAML: an alias bomb",
             "A document whose aliases expand to 9^9 values (the \"billion laughs\"), refused before it is "
             "expanded:",
-            lambda: kaohe.Framework.load(c.write("bomb.yaml", laughs + "kaohe: 1\nid: t\nroot: {id: r, children: "
-                                                                       "[{id: a, points: 100, rule: {type: manual}}]}\n")),
+            lambda: kaohe.Framework.load(c.write("bomb.yaml", laughs + tail)),
             "a real framework is far below the limit: write the repeated parts out, or use fewer levels of aliases.")
     c.entry("YAML: nesting limit",
             "A value nested 600 levels deep (the limit is 512):",
