@@ -376,6 +376,16 @@ def data_errors(c: Catalogue) -> None:
             "this one does not):",
             lambda: c.score(c.write("results-edited.csv", results.replace(",85.2,", ",八十五,", 1))),
             "write the number. A percentage such as `86.8%` is refused too, with the number to write instead.")
+    c.entry("An ambiguous number",
+            "`85,2` in a results cell: a decimal comma (85.2) or a thousands separator (852)? kaohe does not guess:",
+            lambda: c.score(c.write("results-edited.csv", results.replace(",85.2,", ",\"85,2\",", 1))),
+            "write the number without a separator, or declare the table's format: `decimal=\",\"` or "
+            "`thousands=\",\"` (`--decimal`, `--thousands` on the command line).")
+    c.entry("A negative value a rule cannot take",
+            "`-85.2` for an indicator scored by a completion rule (share of a target reached):",
+            lambda: c.score(c.write("results-edited.csv", results.replace(",85.2,", ",-85.2,", 1))),
+            "correct the value; if negative values are meaningful for the indicator, score it with a `linear` "
+            "rule instead.")
     c.entry("NaN or infinity in a file",
             "`nan`, `NaN`, `inf` or `-Infinity` written in a cell:",
             lambda: c.score(c.write("results-edited.csv", results.replace(",85.2,", ",nan,", 1))),
