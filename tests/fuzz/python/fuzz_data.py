@@ -14,7 +14,6 @@ import pandas as pd
 
 from _harness import REPO, kaohe, run
 
-DIR = tempfile.mkdtemp(prefix="kaohe-fuzz-data-")
 FRAMEWORK = kaohe.Framework.load(os.path.join(REPO, "examples", "district-2019", "framework.json"))
 SEPARATOR = b"\n====\n"
 
@@ -28,6 +27,12 @@ def frame(part: bytes):
 
 
 def one_input(data: bytes) -> None:
+    # A folder per input, removed with it: libFuzzer ends the process with exit(), which skips Python's atexit.
+    with tempfile.TemporaryDirectory(prefix="kaohe-fuzz-data-") as folder:
+        read(data, folder)
+
+
+def read(data: bytes, folder: str) -> None:
     parts = data.split(SEPARATOR, 2)
     units, results = parts[0], parts[1] if len(parts) > 1 else b""
     events = parts[2] if len(parts) > 2 else None
@@ -36,7 +41,7 @@ def one_input(data: bytes) -> None:
         if part is None:
             paths.append(None)
             continue
-        path = os.path.join(DIR, name + ".csv")
+        path = os.path.join(folder, name + ".csv")
         with open(path, "wb") as handle:
             handle.write(part)
         paths.append(path)

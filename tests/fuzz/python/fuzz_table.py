@@ -8,14 +8,14 @@ import tempfile
 
 from _harness import kaohe, run
 
-DIR = tempfile.mkdtemp(prefix="kaohe-fuzz-table-")
-PATH = os.path.join(DIR, "framework.csv")
-
 
 def one_input(data: bytes) -> None:
-    with open(PATH, "wb") as handle:
-        handle.write(data)
-    fw = kaohe.Framework.from_table(PATH)
+    # A folder per input, removed with it: libFuzzer ends the process with exit(), which skips Python's atexit.
+    with tempfile.TemporaryDirectory(prefix="kaohe-fuzz-table-") as folder:
+        path = os.path.join(folder, "framework.csv")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        fw = kaohe.Framework.from_table(path)
     kaohe.Framework.from_table(fw.to_table())
 
 
