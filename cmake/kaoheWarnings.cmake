@@ -20,7 +20,7 @@ endif()
 set(KAOHE_TARGET_WARNING_EXCEPTIONS "")  # set by kaoheNative.cmake when the whole build is AVX-512
 
 # kaohe_target_warnings(<target>): warnings (and, with KAOHE_SANITIZE, ASan + UBSan; with KAOHE_SANITIZE_THREAD,
-# TSan) for one of kaohe's targets.
+# TSan; with KAOHE_BUILD_FUZZERS, libFuzzer's coverage instrumentation + ASan + UBSan) for one of kaohe's targets.
 function(kaohe_target_warnings target)
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 /permissive-)
@@ -31,6 +31,13 @@ function(kaohe_target_warnings target)
   endif()
   if(KAOHE_SANITIZE AND NOT MSVC)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  # The library is instrumented too (fuzzer-no-link: coverage without libFuzzer's main), so the fuzzers see
+  # which branches of the readers an input reached; only the fuzz targets themselves link libFuzzer.
+  if(KAOHE_BUILD_FUZZERS)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()

@@ -108,7 +108,13 @@ def _check_header(columns: Sequence[str], name: str) -> List[str]:
 def _read_csv_text(text: str, name: str, sep: str) -> pd.DataFrame:
     import csv
 
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    # newline="" lets the csv module see the line ends itself, so that CRLF, LF and a lone CR all end a record, as
+    # in the C++ reader (src/io/csv.cpp); without it a lone CR was a csv.Error escaping as a traceback.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # what the csv module still refuses: a field over its size limit (128 KiB)
+        raise located(DataError, f"line {reader.line_num}: cannot be read as CSV ({exc})", file=name) from None
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:

@@ -170,7 +170,8 @@ namespace {
 std::string cpu_brand() {
 #ifdef KAOHE_X86_CPUID
     unsigned regs[12] = {};
-    if (__get_cpuid_max(0x80000000u, nullptr) < 0x80000004u) return {};
+    // GCC's <cpuid.h> returns unsigned, Clang's int: the cast keeps -Wsign-compare quiet under both.
+    if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) < 0x80000004u) return {};
     for (unsigned i = 0; i < 3; ++i)
         __get_cpuid(0x80000002u + i, &regs[4 * i], &regs[4 * i + 1], &regs[4 * i + 2], &regs[4 * i + 3]);
     char text[sizeof(regs) + 1] = {};

@@ -433,3 +433,23 @@ def test_chinese_headers_are_named_as_written(env):
         cell(rows, 3, "参数", "{oops")
     with pytest.raises(FrameworkError, match=r"t\.csv: row 3: column '参数': not a valid JSON object"):
         kaohe.Framework.load(env.table(chinese))
+
+
+# Found by tests/fuzz/python (fuzz_table, fuzz_data; docs/fuzzing.md): a lone CR in a CSV file made the csv
+# module raise csv.Error, which escaped read_table as a traceback instead of a DataError.
+def test_a_lone_cr_ends_a_csv_record_as_in_the_cpp_reader(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_bytes(b"id,name,category\rfin,\xe8\xb4\xa2\xe6\x94\xbf\xe5\xb1\x80,dept\r\ntax,x,dept\n")
+    units = kaohe.data.to_units(str(path))
+    assert units.ids == ["fin", "tax"]
+    # The fuzzer's input: a CR inside a unit's row splits it, so the row is short, and the error says so.
+    path.write_bytes(b"id,name,category,in_pool\ngov_office,\xe5\x8c\xba\r,dept,true\n")
+    with pytest.raises(DataError, match=r"units\.csv: row 2: has 2 cells but the header has 4"):
+        kaohe.data.to_units(str(path))
+
+
+def test_a_csv_field_over_the_csv_modules_limit_is_a_data_error(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text('id,name\na,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"units\.csv: line 2: cannot be read as CSV \(field larger than field limit"):
+        kaohe.data.to_units(str(path))
