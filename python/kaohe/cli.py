@@ -652,14 +652,23 @@ def _extension(choices: Sequence[str], what: str) -> Callable[[str], str]:
     return check
 
 
-def _positive_int(value: str) -> int:
+def _whole_number(value: str, minimum: int, bound: str) -> int:
+    """An argparse value that must be a whole number >= minimum; ``bound`` says so in the message."""
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' must be at least 1")
+    if number < minimum:
+        raise argparse.ArgumentTypeError(f"'{value}' must be {bound}")
     return number
+
+
+def _positive_int(value: str) -> int:
+    return _whole_number(value, 1, "at least 1")
+
+
+def _nonnegative_int(value: str) -> int:
+    return _whole_number(value, 0, "0 or more")
 
 
 RAW_HELP = ("write text cells exactly as they are: without it, text starting with = + - @ TAB or CR (a formula "

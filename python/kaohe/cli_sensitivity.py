@@ -21,16 +21,6 @@ def _fmt(x: Any, digits: int = 2) -> str:
     return str(x)
 
 
-def _whole_at_least_0(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"'{value}' must be 0 or more")
-    return number
-
-
 def _rank(x: float) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else str(int(x))
 
@@ -238,8 +228,8 @@ def _uncertainty(p: argparse.ArgumentParser, framework_help: str, results_help: 
     p.add_argument("--uniform", metavar="X", type=float,
                    help="sample each weight x U(1-X, 1+X) instead, then renormalise")
     p.add_argument("--samples", metavar="N", type=cli._positive_int, default=10000, help="samples (10000)")
-    p.add_argument("--seed", metavar="S", type=_whole_at_least_0, default=1, help="random seed, 0 or more (1)")
-    p.add_argument("--threads", metavar="T", type=_whole_at_least_0, default=0,
+    p.add_argument("--seed", metavar="S", type=cli._nonnegative_int, default=1, help="random seed, 0 or more (1)")
+    p.add_argument("--threads", metavar="T", type=cli._nonnegative_int, default=0,
                    help="threads (0 = all; at most 4 per hardware thread are started; results do not change)")
     p.add_argument("--top-k", metavar="K", type=cli._positive_int, default=3, help="report P(rank <= K) (3)")
     p.add_argument("--top", metavar="N", type=cli._positive_int, help="print only the first N units (of each category when ranks are within categories)")

@@ -121,8 +121,8 @@ TEST(IoScorecard, CsvOrdersTiedUnitsByUnitOrder) {
 
 TEST(IoScorecard, NeutraliseCsvTextQuotesFormulaTextOnly) {
     using kaohe::io::neutralise_csv_text;
-    for (const std::string formula : {"=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\",\"y\")",
-                                      "+1+1", "-2+3", "\t=1", "\r=1", "'=x", "''-x"})
+    for (const std::string formula : {"=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                                      "=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "\t=1", "\r=1", "'=x", "''-x"})
         EXPECT_EQ(neutralise_csv_text(formula), "'" + formula) << formula;
     for (const std::string plain : {"-3.5", "+2", "1e-3", "-.5", "fin", "a=b", "'quoted", "'", ""})
         EXPECT_EQ(neutralise_csv_text(plain), plain) << plain;
