@@ -430,6 +430,17 @@ def data_errors(c: Catalogue) -> None:
             "which category each unit is in:",
             lambda: c.district.score(c.data / "results.csv"),
             "pass `units=` (`--units` on the command line) with columns `id`, `name`, `category`.")
+    def over_rows() -> Any:
+        with kaohe.limits.override(max_rows=20):
+            return c.score()
+
+    c.entry("A table over a limit",
+            "The district example scored with `kaohe.limits.max_rows` lowered to 20 (the default is 1,000,000; every "
+            "limit is listed in [limits.md](limits.md)): the reader stops at the first row over it, so a "
+            "hostile or mistaken file fails in bounded time and memory:",
+            over_rows,
+            "raise the limit for the run that needs it: `with kaohe.limits.override(max_rows=...)` in Python, "
+            "`kaohe --limit max_rows=N score ...` on the command line.")
     bonus = kaohe.Framework.from_dict({**small(leaf("a", 100)), "adjustments": [
         {"id": "big", "type": "bonus", "levels": {"x": 1e308, "y": 1e308}}]})
     events = pd.DataFrame({"unit": ["u1", "u1"], "type": ["bonus", "bonus"], "target": ["big", "big"],

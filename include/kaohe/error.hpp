@@ -39,6 +39,19 @@ struct Location {
     }
 };
 
+namespace detail {
+// The problems as "\n  - ..." lines for what(): the first 100, then a count of the rest, so that a table with a
+// bad column in a million rows gives a readable message of bounded size (problems() keeps them all).
+inline std::string listed(const std::vector<std::string>& problems) {
+    constexpr std::size_t shown = 100;
+    std::string out;
+    for (std::size_t i = 0; i < problems.size() && i < shown; ++i) out += "\n  - " + problems[i];
+    if (problems.size() > shown)
+        out += "\n  ... and " + std::to_string(problems.size() - shown) + " more (fix these and run again)";
+    return out;
+}
+}  // namespace detail
+
 // A problem with the caller's input: framework, results, units or events.
 class input_error : public std::invalid_argument {
 public:
@@ -73,15 +86,10 @@ public:
 class input_errors : public data_error {
 public:
     input_errors(std::vector<std::string> problems, std::string summary, Location where = {})
-        : data_error(std::move(where), summary + joined(problems)), problems_(std::move(problems)) {}
+        : data_error(std::move(where), summary + detail::listed(problems)), problems_(std::move(problems)) {}
     [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
 
 private:
-    static std::string joined(const std::vector<std::string>& problems) {
-        std::string out;
-        for (const auto& p : problems) out += "\n  - " + p;
-        return out;
-    }
     std::vector<std::string> problems_;
 };
 
@@ -90,16 +98,11 @@ private:
 class framework_errors : public framework_error {
 public:
     framework_errors(std::vector<std::string> problems, Location where)
-        : framework_error(std::move(where), std::to_string(problems.size()) + " problems:" + joined(problems)),
+        : framework_error(std::move(where), std::to_string(problems.size()) + " problems:" + detail::listed(problems)),
           problems_(std::move(problems)) {}
     [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
 
 private:
-    static std::string joined(const std::vector<std::string>& problems) {
-        std::string out;
-        for (const auto& p : problems) out += "\n  - " + p;
-        return out;
-    }
     std::vector<std::string> problems_;
 };
 

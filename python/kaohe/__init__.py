@@ -19,6 +19,7 @@ except ImportError as exc:  # pragma: no cover - only when the extension was not
     raise ImportError("kaohe's compiled extension kaohe._core is missing; install kaohe with pip "
                       "(pip install .) rather than importing it from the source tree") from exc
 
+from ._limits import Limits, limits
 from .errors import Cancelled, DataError, Error, FrameworkError, InputError, InternalError
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see; at run time __getattr__ loads these
@@ -46,7 +47,7 @@ def cpu_info() -> Dict[str, Any]:
 
 __all__ = ["Framework", "ScoreCard", "read_table", "Error", "InputError", "FrameworkError", "DataError",
            "InternalError", "Cancelled", "Dirichlet", "Uniform", "MonteCarlo", "Sobol", "scenarios", "sensitivity",
-           "cpu_info", "__version__"]
+           "cpu_info", "limits", "Limits", "__version__"]
 
 # Names loaded on first use (PEP 562): public name -> (submodule, attribute in it). Keep in step with the
 # TYPE_CHECKING imports above.

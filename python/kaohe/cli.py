@@ -43,7 +43,7 @@ import math
 import os
 import sys
 import unicodedata
-from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Tuple
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_INTERRUPTED",
            "display_width", "format_table"]
@@ -52,6 +52,9 @@ EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_USAGE = 64
+# Problems printed for one error; the rest are counted (a million-row table with a bad column would otherwise
+# print a million lines).
+MAX_LISTED = 100
 EXIT_INTERRUPTED = 130
 EXIT_PIPE = 141
 
@@ -729,6 +732,9 @@ def build_parser() -> argparse.ArgumentParser:
                      description="kaohe (考核): exact, explainable performance-assessment scores, ranks and "
                                  "grades from an indicator tree.")
     parser.add_argument("--version", action="version", version=_version_text(__version__))
+    parser.add_argument("--limit", metavar="NAME=N", action="append", type=_limit, default=[],
+                        help="raise (or lower) one of kaohe's input limits for this run, e.g. --limit "
+                             "max_rows=5000000; repeatable; before the command (docs/limits.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     framework_help = "framework file (.json, .yaml/.yml, or a flat indicator table .csv/.xlsx)"
@@ -801,6 +807,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _limit(text: str) -> Tuple[str, int]:
+    """NAME=N for --limit: a known limit and a positive whole number (argparse turns the ValueError into a usage
+    error naming the option)."""
+    from ._limits import Limits, limits
+
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not value.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not NAME=N (e.g. max_rows=5000000)")
+    if not hasattr(limits, name) or name.startswith("_") or callable(getattr(Limits, name, None)):
+        known = ", ".join(sorted(vars(limits)))
+        raise argparse.ArgumentTypeError(f"unknown limit '{name}' (the limits are: {known})")
+    try:
+        number = int(value.strip().replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number (--limit {name}=N)") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"--limit {name}={value}: must be at least 1")
+    return name, number
+
+
 def _check_args(args: argparse.Namespace) -> None:
     if args.command == "validate" and args.results is None and (args.units or args.events):
         args.parser.error("--units and --events need RESULTS")
@@ -839,7 +866,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             _check_args(args)
         except _UsageError as exc:
             return exc.code
-        return _run(args)
+        from ._limits import limits
+
+        with limits.override(**dict(args.limit)):
+            return _run(args)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
@@ -854,8 +884,10 @@ def _run(args: argparse.Namespace) -> int:
     except _Problems as exc:
         n = len(exc.problems)
         sys.stderr.write(f"error: {n} problem{'s' if n != 1 else ''} found in {', '.join(exc.files)}:\n")
-        for p in exc.problems:
+        for p in exc.problems[:MAX_LISTED]:
             sys.stderr.write("  - " + p.replace("\n", "\n    ") + "\n")
+        if n > MAX_LISTED:  # a table with a bad column has a problem per row; the first ones show the pattern
+            sys.stderr.write(f"  ... and {n - MAX_LISTED:,} more (fix these and run again)\n")
         return EXIT_INPUT
     except InputError as exc:
         sys.stderr.write(f"error: {exc}\n")

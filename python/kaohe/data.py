@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
+from ._limits import limits, over_limit
 from .errors import DataError, located, shown
 
 __all__ = ["read_table", "TableLike", "Units", "Results", "Events", "to_units", "to_results", "to_events"]
@@ -72,6 +73,7 @@ def read_table(path: Union[str, "os.PathLike[str]"], *, encoding: Optional[str] 
     if os.path.isdir(name):
         raise located(DataError, "cannot read the file (it is a folder)", file=name)
     suffix = os.path.splitext(name)[1].lower()
+    check_file_size(name, "max_table_bytes", DataError)
     if suffix in EXCEL_SUFFIXES:
         frame = _read_excel(name, sheet)
         frame.attrs["encoding"] = "xlsx"
@@ -92,6 +94,17 @@ def read_table(path: Union[str, "os.PathLike[str]"], *, encoding: Optional[str] 
     return frame
 
 
+def check_file_size(name: str, limit: str, error: type) -> None:
+    """Refuse a file larger than ``kaohe.limits.<limit>`` before reading it (a FIFO or device reports 0 and is
+    bounded by the readers' row and cell limits instead)."""
+    try:
+        size = os.path.getsize(name)
+    except OSError:
+        return  # the read that follows reports why the file cannot be read
+    if size > getattr(limits, limit):
+        raise over_limit(limit, size, "the file", error=error, file=name)
+
+
 def _check_header(columns: Sequence[str], name: str) -> List[str]:
     header = [str(c).strip() for c in columns]
     seen: Dict[str, int] = {}
@@ -105,32 +118,90 @@ def _check_header(columns: Sequence[str], name: str) -> List[str]:
     return header
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _read_csv_text(text: str, name: str, sep: str) -> pd.DataFrame:
     import csv
 
+    _check_long_cells(text, name)
     # newline="" lets the csv module see the line ends itself, so that CRLF, LF and a lone CR all end a record, as
     # in the C++ reader (src/io/csv.cpp); without it a lone CR was a csv.Error escaping as a traceback.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # what the csv module still refuses: a field over its size limit (128 KiB)
-        raise located(DataError, f"line {reader.line_num}: cannot be read as CSV ({exc})", file=name) from None
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise located(DataError, "the file is empty", file=name)
-    header = _check_header(rows[0], name)
+    # The lines are sliced from the text one at a time (a StringIO would copy the whole text at four bytes a
+    # character first), split as StringIO(newline="") splits them: at CRLF, LF or a lone CR, ends kept.
+    lines = (m.group() for m in _LINE.finditer(text))
+    reader = csv.reader(lines, delimiter=sep)
+    # Records are taken one at a time so that a table over the row or cell limit stops there, in bounded memory.
+    max_rows, max_cells = limits.max_rows, limits.max_cells
+    header: Optional[List[str]] = None
+    first: List[str] = []
     body: List[List[str]] = []
-    for i, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line, as spreadsheets leave them
+    numbers: List[int] = []  # each body row's record number (the header is 1), for error messages
+    # The csv module's field limit is set to kaohe's, so that its error means "over kaohe.limits.max_cell_chars"
+    # (a quoted cell spanning lines, which _check_long_cells does not see); it is restored after the read.
+    saved_field_limit = csv.field_size_limit(limits.max_cell_chars)
+    try:
+        for number, row in enumerate(reader, start=1):
+            if header is None:
+                first = row
+                header = []  # checked below, once the file is known not to be blank
+                continue
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line, as spreadsheets leave them
+            body.append(row)
+            numbers.append(number)
+            if len(body) > max_rows:
+                raise over_limit("max_rows", max_rows, "the table", error=DataError, more_than=True, file=name,
+                                 row=number)
+            if len(body) * len(first) > max_cells:
+                raise over_limit("max_cells", max_cells, f"the table ({len(first)} columns)", error=DataError,
+                                 more_than=True, file=name, row=number)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise over_limit("max_cell_chars", limits.max_cell_chars, "a cell", error=DataError, more_than=True,
+                             file=name, row=reader.line_num) from None
+        raise located(DataError, f"line {reader.line_num}: cannot be read as CSV ({exc})", file=name) from None
+    finally:
+        csv.field_size_limit(saved_field_limit)
+    if header is None or (not body and not any(cell.strip() for cell in first)):
+        raise located(DataError, "the file is empty", file=name)
+    header = _check_header(first, name)
+    for number, row in zip(numbers, body):
         if len(row) != len(header):
-            raise located(DataError, f"has {len(row)} cells but the header has {len(header)}", file=name, row=i)
-        body.append([cell.strip() for cell in row])
+            raise located(DataError, f"has {len(row)} cells but the header has {len(header)}", file=name,
+                          row=number)
+        row[:] = [cell.strip() for cell in row]
     frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame.index = pd.RangeIndex(2, 2 + len(body))  # index = table row number, for error messages
+    frame.index = pd.Index(numbers, dtype=np.int64)  # index = the table row (record) number, for messages
     frame.attrs["rows_are_lines"] = True
     return frame
+
+
+def _check_long_cells(text: str, name: str) -> None:
+    """Refuse a cell over ``kaohe.limits.max_cell_chars``, naming its line. A cell cannot be longer than its
+    line unless it is quoted across line breaks, so only a file with a line that long is looked at closely (the
+    csv module's own field limit, 128 KiB, catches the rest)."""
+    limit = limits.max_cell_chars
+    if len(text) <= limit:
+        return
+    import csv
+
+    # Anchored at line starts, so the scan is linear (an unanchored pattern retries at every character).
+    for long_line in re.finditer(r"(?m)^[^\r\n]{%d}[^\r\n]*" % (limit + 1), text):
+        # The csv module's own field limit (128 KiB) would refuse the cell before it could be measured, so it is
+        # lifted for this one line (the line is already in memory, so the cells cost nothing more).
+        saved = csv.field_size_limit()
+        try:
+            csv.field_size_limit(len(long_line.group()) + 1)
+            cells = next(csv.reader([long_line.group()]), [])
+        except csv.Error:  # e.g. a stray quote: fall back to the line itself, which is then the cell
+            cells = [long_line.group()]
+        finally:
+            csv.field_size_limit(saved)
+        for cell in cells:
+            if len(cell) > limit:
+                line = text.count("\n", 0, long_line.start()) + 1
+                raise over_limit("max_cell_chars", len(cell), "a cell", error=DataError, file=name, row=line)
 
 
 def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
@@ -138,6 +209,7 @@ def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
         import openpyxl  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the environment
         raise located(DataError, "reading .xlsx needs openpyxl: pip install 'kaohe[excel]'", file=name) from None
+    _check_workbook_size(name)
     try:
         book = pd.ExcelFile(name, engine="openpyxl")
     except OSError as exc:
@@ -154,11 +226,33 @@ def _read_excel(name: str, sheet: Union[str, int, None]) -> pd.DataFrame:
     if raw.empty:
         raise located(DataError, f"sheet '{sheet if sheet is not None else names[0]}' is empty", file=name)
     header = _check_header(["" if _blank(v) else str(v) for v in raw.iloc[0]], name)
+    if len(raw) - 1 > limits.max_rows:
+        raise over_limit("max_rows", len(raw) - 1, "the sheet", error=DataError, file=name)
+    if (len(raw) - 1) * len(header) > limits.max_cells:
+        raise over_limit("max_cells", (len(raw) - 1) * len(header), f"the sheet ({len(header)} columns)",
+                         error=DataError, file=name)
     body = raw.iloc[1:].map(lambda v: "" if _blank(v) else _excel_text(v))
     body.columns = header
     body.index = pd.Index([int(i) + 1 for i in body.index])  # worksheet row numbers (1-based)
     body.attrs["rows_are_lines"] = True
     return body
+
+
+def _check_workbook_size(name: str) -> None:
+    """Refuse a workbook whose parts uncompress to more than ``kaohe.limits.max_xlsx_bytes`` (a zip bomb), from
+    the sizes its zip directory declares, before anything is uncompressed. Python's zipfile stops a part at its
+    declared size (and then fails its CRC check), so a directory that lies cannot make the reader go further."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(name) as archive:
+            declared = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise located(DataError, f"not a readable .xlsx workbook (it is not a zip archive: {exc})", file=name) from None
+    except OSError as exc:
+        raise located(DataError, f"cannot read the file ({exc.strerror or exc})", file=name) from None
+    if declared > limits.max_xlsx_bytes:
+        raise over_limit("max_xlsx_bytes", declared, "the workbook, uncompressed,", error=DataError, file=name)
 
 
 def _blank(value: Any) -> bool:
@@ -289,13 +383,17 @@ def _looks_numeric(text: str) -> bool:
     return any(c.isdigit() for c in text) and all(c.isdigit() or c in "+-.eE," for c in text)
 
 
+_TRUE = ("true", "1", "yes", "y", "是", "1.0", "")
+_FALSE = ("false", "0", "no", "n", "否", "0.0")
+
+
 def to_bool(value: Any, where: Dict[str, Any]) -> bool:
     if _blank(value) or (isinstance(value, str) and not value.strip()):
         return True
     text = str(value).strip().lower()
-    if text in ("true", "1", "yes", "y", "是", "1.0"):
+    if text in _TRUE:
         return True
-    if text in ("false", "0", "no", "n", "否", "0.0"):
+    if text in _FALSE:
         return False
     raise located(DataError, f"'{value}' is not true/false", **where)
 
@@ -402,6 +500,26 @@ def _unknown_unit(key: str, units: "Units", where: Dict[str, Any]) -> Exception:
     return located(DataError, f"unknown unit '{key}' (not in the units table{hint})", **where)
 
 
+def _unit_id_at(frame: pd.DataFrame, label: Any, value: Any, default: str) -> str:
+    """The unit id in a units table's ``id`` cell; where the cell is is worked out only for an error."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    uid = unit_id(value, _where(frame, label, "id", default))
+    if not uid:
+        raise located(DataError, "unit id is empty", **_where(frame, label, "id", default))
+    return uid
+
+
+def _bool_at(frame: pd.DataFrame, label: Any, value: Any, default: str) -> bool:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return to_bool(value, _where(frame, label, "in_pool", default))
+
+
 def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[str, int, None] = None) -> Units:
     """Units from a table with columns ``id, name, category[, in_pool]``."""
     frame = _frame(table, "units", encoding, sheet)
@@ -413,20 +531,18 @@ def to_units(table: TableLike, *, encoding: Optional[str] = None, sheet: Union[s
     if extra:
         raise located(DataError, f"unknown column(s) {', '.join(map(str, extra))} in the units table "
                       f"(allowed: {', '.join(UNIT_COLUMNS)})", file=_source_of(frame, default))
-    ids, names, cats, pool = [], [], [], []
-    seen: Dict[str, Any] = {}
-    for label, row in frame.iterrows():
-        where = _where(frame, label, "id", default)
-        uid = unit_id(row["id"], where)
-        if not uid:
-            raise located(DataError, "unit id is empty", **where)
+    # Column by column rather than row by row (iterrows builds a Series per row: 13 s per 10^5 units).
+    labels = list(frame.index)
+    ids = [_unit_id_at(frame, label, value, default) for label, value in zip(labels, frame["id"].to_numpy(object))]
+    seen: Dict[str, int] = {}
+    for i, uid in enumerate(ids):
         if uid in seen:
-            raise located(DataError, f"unit '{uid}' is listed twice", **where)
-        seen[uid] = label
-        ids.append(uid)
-        names.append(_text(row["name"]) if "name" in frame.columns else "")
-        cats.append(_text(row["category"]) if "category" in frame.columns else "")
-        pool.append(to_bool(row["in_pool"], _where(frame, label, "in_pool", default)) if "in_pool" in frame.columns else True)
+            raise located(DataError, f"unit '{uid}' is listed twice", **_where(frame, labels[i], "id", default))
+        seen[uid] = i
+    names = [_text(v) for v in frame["name"].to_numpy(object)] if "name" in frame.columns else [""] * len(ids)
+    cats = [_text(v) for v in frame["category"].to_numpy(object)] if "category" in frame.columns else [""] * len(ids)
+    pool = ([_bool_at(frame, label, v, default) for label, v in zip(labels, frame["in_pool"].to_numpy(object))]
+            if "in_pool" in frame.columns else [True] * len(ids))
     if not ids:
         raise located(DataError, "the units table has no units", file=_source_of(frame, default))
     return Units(ids, names, cats, pool, _source_of(frame, default))
@@ -453,14 +569,14 @@ def _unit_rows(frame: pd.DataFrame, units: Units, default: str) -> np.ndarray:
     """Row i of the frame -> unit index; unknown units are errors naming the row."""
     index = units.index
     positions = np.empty(len(frame), dtype=np.int64)
-    for i, (label, uid) in enumerate(zip(frame.index, frame["unit"])):
-        where = _where(frame, label, "unit", default)
-        key = unit_id(uid, where)
+    for i, (label, uid) in enumerate(zip(frame.index, frame["unit"].to_numpy(object))):
+        key = uid.strip() if isinstance(uid, str) else unit_id(uid, _where(frame, label, "unit", default))
         if not key:
-            raise located(DataError, "unit is empty", **where)
-        if key not in index:
-            raise _unknown_unit(key, units, where)
-        positions[i] = index[key]
+            raise located(DataError, "unit is empty", **_where(frame, label, "unit", default))
+        at = index.get(key)
+        if at is None:
+            raise _unknown_unit(key, units, _where(frame, label, "unit", default))
+        positions[i] = at
     return positions
 
 
@@ -498,7 +614,11 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str, number_format
                 raise located(DataError, "value is infinite", **_where(frame, frame.index[i], item, default))
             values[positions, j] = numbers
             continue
-        for i, cell in enumerate(column.to_numpy(dtype=object)):
+        cells = column.to_numpy(dtype=object)
+        blank, plain, numbers = _plain_numbers(cells, number_format)
+        values[positions[plain], j] = numbers
+        for i in np.flatnonzero(~(plain | blank)):
+            cell = cells[i]
             try:
                 parsed = parse_cell(cell, **number_format)
             except ValueError as exc:
@@ -508,6 +628,42 @@ def _wide_results(frame: pd.DataFrame, units: Units, default: str, number_format
             elif parsed is not None:
                 values[positions[i], j] = parsed
     return Results(items, values, text, _source_of(frame, default), _wide_where(frame, positions, items, default))
+
+
+# Text that parse_cell reads as float(text) whatever the declared format: ASCII digits with an optional sign and
+# exponent, and a decimal point only when '.' is the declared decimal separator with no thousands separator.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_PLAIN_WHOLE = re.compile(r"[+-]?[0-9]+(?:[eE][+-]?[0-9]+)?")
+_PLAIN_CHARS = re.compile(r"[0-9+\-.eE]*")
+
+
+def _plain_numbers(cells: np.ndarray, number_format: Dict[str, Any]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which cells are blank text, which are plain numbers, and the plain numbers' values, converted in one
+    step; parse_cell reads the rest one by one (text answers, separators, errors). A plain number that overflows
+    to inf is left to parse_cell, which names it. The values are parse_cell's: numpy converts text with the
+    same correctly rounded parser as Python's float() (tests/python/test_loaders.py checks bit equality)."""
+    blank = cells == ""
+    default_format = number_format["decimal"] == "." and number_format["thousands"] is None
+    if default_format:
+        # The common case, a column of plain numbers and blanks: one character screen of the whole column (which
+        # keeps out what float() reads but parse_cell does not: '1_000', 'nan', 'inf', other scripts' digits),
+        # then one conversion; any failure falls back to the cell-by-cell screen below.
+        rest = cells[~blank]
+        try:
+            if _PLAIN_CHARS.fullmatch("".join(rest)):
+                numbers = np.array(rest, dtype=np.float64)
+                if np.isfinite(numbers).all():
+                    return blank, ~blank, numbers
+        except (TypeError, ValueError):
+            pass
+    match = (_PLAIN_NUMBER if default_format else _PLAIN_WHOLE).fullmatch
+    plain = np.fromiter((type(c) is str and match(c) is not None for c in cells), dtype=bool, count=len(cells))
+    numbers = np.array(cells[plain], dtype=np.float64) if plain.any() else np.empty(0)
+    finite = np.isfinite(numbers)
+    if not finite.all():
+        plain[np.flatnonzero(plain)[~finite]] = False
+        numbers = numbers[finite]
+    return blank, plain, numbers
 
 
 def _wide_where(frame: pd.DataFrame, positions: np.ndarray, items: List[str],

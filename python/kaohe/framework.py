@@ -14,14 +14,25 @@ import pandas as pd
 
 from . import _core
 from ._documents import check_document, load_yaml
+from ._limits import limits, over_limit
 from ._output import write_text
-from .data import TableLike, Units, check_signs, sign_checks, to_events, to_results, to_units
+from .data import TableLike, Units, check_file_size, check_signs, sign_checks, to_events, to_results, to_units
 from .errors import FrameworkError, located
 from .scorecard import ScoreCard
 
 __all__ = ["Framework"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _check_text_size(text: str, source: str) -> None:
+    """Refuse framework text over ``kaohe.limits.max_framework_bytes`` (as UTF-8), as :meth:`Framework.load` does
+    for a file. Encoding is skipped when even four bytes a character would stay under the limit."""
+    limit = limits.max_framework_bytes
+    if len(text) * 4 > limit:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise over_limit("max_framework_bytes", size, "the framework text", error=FrameworkError, file=source)
 
 
 class Framework:
@@ -41,7 +52,15 @@ class Framework:
     @classmethod
     def from_json(cls, text: str, *, source: str = "<string>") -> "Framework":
         """Parse a framework from JSON text. Errors name ``source`` and the JSON path."""
-        return cls(_core.Framework.from_json(text, source))
+        _check_text_size(text, source)
+        return cls._checked(_core.Framework.from_json(text, source), source)
+
+    @classmethod
+    def _checked(cls, core: "_core.Framework", source: str) -> "Framework":
+        # Counted once built: parsing is linear and bounded by max_framework_bytes, so the count is cheap and exact.
+        if core.node_count > limits.max_nodes:
+            raise over_limit("max_nodes", core.node_count, "the framework", error=FrameworkError, file=source)
+        return cls(core)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any], *, source: str = "<dict>") -> "Framework":
@@ -58,6 +77,7 @@ class Framework:
         """Parse a framework from YAML (the friendliest format to edit by hand; Chinese names welcome)."""
         import yaml
 
+        _check_text_size(text, source)
         try:
             data = load_yaml(text, source=source, what="the framework")
         except yaml.YAMLError as exc:
@@ -93,6 +113,7 @@ class Framework:
         if suffix not in (".json", ".yaml", ".yml"):
             raise located(FrameworkError, f"unsupported framework format '{suffix or name}': "
                           "use .json, .yaml, .csv or .xlsx", file=name)
+        check_file_size(name, "max_framework_bytes", FrameworkError)
         try:
             with open(name, "rb") as handle:
                 raw = handle.read()

@@ -53,6 +53,7 @@ void register_framework(py::module_& m) {
         .def_property_readonly("category_ids", [](const FrameworkHandle& h) { return h.weights.categories; })
         .def_property_readonly("nodes", &node_table)
         .def_property_readonly("leaves", [](const FrameworkHandle& h) { return h.framework->leaves(); })
+        .def_property_readonly("node_count", [](const FrameworkHandle& h) { return h.framework->nodes.size(); })
         .def_property_readonly("adjustment_ids",
                                [](const FrameworkHandle& h) {
                                    std::vector<std::string> out;

@@ -448,8 +448,16 @@ def test_a_lone_cr_ends_a_csv_record_as_in_the_cpp_reader(tmp_path):
         kaohe.data.to_units(str(path))
 
 
-def test_a_csv_field_over_the_csv_modules_limit_is_a_data_error(tmp_path):
+def test_a_cell_over_the_cell_limit_is_a_data_error_naming_the_row_and_the_limit(tmp_path):
     path = tmp_path / "units.csv"
     path.write_text('id,name\na,"' + "x" * 200_000 + '"\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"units\.csv: line 2: cannot be read as CSV \(field larger than field limit"):
+    with pytest.raises(DataError, match=r"units\.csv: row 2: a cell has 200,000 characters, over the limit of "
+                                        r"100,000 \(kaohe\.limits\.max_cell_chars\)"):
+        kaohe.data.to_units(str(path))
+    # Raised past the csv module's own 128 KiB field limit, the same file reads.
+    with kaohe.limits.override(max_cell_chars=300_000):
+        assert kaohe.data.to_units(str(path)).names[0] == "x" * 200_000
+    # A quoted cell spanning lines is measured by the csv reader itself.
+    path.write_text('id,name\na,"' + ("x" * 50_000 + "\n") * 3 + '"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"units\.csv: row \d+: a cell has more than 100,000 characters"):
         kaohe.data.to_units(str(path))

@@ -241,3 +241,16 @@ def test_unit_order_does_not_change_scores(district, district_card, district_fil
     results = kaohe.read_table(district_files["results"]).iloc[::-1]
     card = district.score(results, units=district_files["units"], events=district_files["events"])
     assert np.array_equal(card.total.loc[district_card.unit_ids].to_numpy(), district_card.arrays["total"])
+
+
+def test_numpys_text_to_float_is_bit_identical_to_pythons_float():
+    # kaohe.data._plain_numbers converts a column of plain numbers with numpy in one step, where parse_cell would
+    # call float() per cell; that is only right if both round the text the same way, to the last bit.
+    rng = np.random.default_rng(20261204)
+    values = np.concatenate([rng.standard_normal(40_000) * 10.0 ** rng.integers(-30, 30, 40_000),
+                             rng.random(40_000), rng.integers(-10**6, 10**6, 40_000).astype(float) / 100])
+    texts = [repr(float(v)) for v in values] + [f"{v:.17g}" for v in values[:20_000]] + [f"{v:.3f}" for v in values[:20_000]]
+    texts += ["0.1", "1e-320", "4.9406564584124654e-324", "1.7976931348623157e308", "-0", "00012.50", "+3.", ".5"]
+    by_numpy = np.array(texts, dtype=np.float64)
+    by_python = np.array([float(t) for t in texts])
+    assert by_numpy.view(np.uint64).tolist() == by_python.view(np.uint64).tolist()
